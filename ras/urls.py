@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from ras import health, views
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("ras.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler403 = "ras.views.permission_denied"
+handler404 = "ras.views.page_not_found"
+handler500 = "ras.views.server_error"
