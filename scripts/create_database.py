@@ -10,16 +10,16 @@ from psycopg import sql
 
 def main() -> int:
     config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    name = config["NAME"]
-    connect_kwargs = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
+    name = str(config["NAME"])
+    parts = {
+        "host": config.get("HOST"),
+        "port": config.get("PORT"),
+        "user": config.get("USER"),
+        "password": config.get("PASSWORD"),
         "dbname": "postgres",
-        "autocommit": True,
     }
-    with psycopg.connect(**{k: v for k, v in connect_kwargs.items() if v is not None}) as conn:
+    conninfo = psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in parts.items() if v})
+    with psycopg.connect(conninfo, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

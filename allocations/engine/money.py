@@ -8,9 +8,10 @@ BASIS_POINTS_IN_WHOLE = 10_000
 
 
 def rhu(numerator: int, denominator: int) -> int:
-    """Divide two whole numbers and round half up: ``(2 * numerator + denominator) // (2 * denominator)``.
+    """Divide two whole numbers and round half up to a whole number.
 
-    This is the only rounding in the pricing rule. An exact half rounds up, so
+    The result is ``(2 * numerator + denominator) // (2 * denominator)``: the only rounding in
+    the pricing rule. An exact half rounds up, so
     ``rhu(26, 52) == 1`` and ``rhu(25, 52) == 0``.
 
     Raises:
@@ -35,7 +36,10 @@ def format_pounds(pence: int) -> str:
 
 
 def format_percentage(basis_points: int) -> str:
-    """Write basis points as a percentage with two decimals: ``format_percentage(1250) == "12.50%"``."""
+    """Write basis points as a percentage with two decimals.
+
+    ``format_percentage(1250) == "12.50%"``; 10,000 basis points are ``"100.00%"``.
+    """
     sign = "-" if basis_points < 0 else ""
     whole, hundredths = divmod(abs(basis_points), 100)
     return f"{sign}{whole}.{hundredths:02d}%"

@@ -2,8 +2,8 @@
 
 1. The band is the one whose limits include the total. Above a closed top band, the top band's
    formula continues and the case is flagged ``above_table``; there is never a cap.
-2. full needs = base + (total points - band minimum) × per-point rate.
-3. carer adjustment = rhu(full needs × reduction basis points / 10,000).
+2. full needs = base + (total points - band minimum) * per-point rate.
+3. carer adjustment = rhu(full needs * reduction basis points / 10,000).
 4. indicative annual = full needs - carer adjustment.
 5. indicative weekly = rhu(indicative annual / 52).
 
@@ -19,6 +19,7 @@ from allocations.engine.assessments import ScoredAssessment
 from allocations.engine.errors import PricingError
 from allocations.engine.results import PricingResult, new_pricing_result
 from allocations.engine.tables import TableVersion, unknown_carer_level_message
+
 
 def price(table: TableVersion, total_points: int, carer_level: str) -> PricingResult:
     """Price a total of points for a carer level with ``table``.

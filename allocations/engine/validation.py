@@ -95,32 +95,22 @@ def _band_problems(bands: Sequence[Band]) -> list[TableProblem]:
             )
         ]
     problems: list[TableProblem] = []
-    first = bands[0]
-    if first.min_points != 0:
-        problems.append(
-            TableProblem(
-                code="first_band_not_at_zero",
-                message=f"Band 1 starts at {first.min_points} points but must start at 0.",
-                band_number=1,
-                field="min_points",
-            )
-        )
     for number, band in enumerate(bands, start=1):
         problems.extend(_problems_within_band(number, band, is_last=number == len(bands)))
     for number in range(2, len(bands) + 1):
-        problems.extend(_problems_between_bands(number, bands[number - 2], bands[number - 1]))
+        problems.extend(_order_problems(number, bands[number - 2], bands[number - 1]))
+    problems.extend(_coverage_problems(bands))
     return problems
 
 
 def _problems_within_band(number: int, band: Band, *, is_last: bool) -> list[TableProblem]:
     problems: list[TableProblem] = []
-    if band.min_points < 0 and number != 1:
+    if band.min_points < 0:
         problems.append(
             TableProblem(
                 code="negative_points",
                 message=(
-                    f"Band {number} starts at {band.min_points} points; "
-                    "points cannot be below 0."
+                    f"Band {number} starts at {band.min_points} points; points cannot be below 0."
                 ),
                 band_number=number,
                 field="min_points",
@@ -177,53 +167,99 @@ def _problems_within_band(number: int, band: Band, *, is_last: bool) -> list[Tab
     return problems
 
 
-def _problems_between_bands(number: int, previous: Band, band: Band) -> list[TableProblem]:
-    """Compare band ``number`` with the band before it (``number - 1``)."""
-    before = number - 1
-    if band.min_points <= previous.min_points:
-        return [
-            TableProblem(
-                code="out_of_order",
-                message=(
-                    f"Band {number} starts at {band.min_points} points, not after band {before} "
-                    f"(which starts at {previous.min_points}); list bands from the fewest points "
-                    "to the most."
-                ),
-                band_number=number,
-                field="min_points",
-            )
-        ]
-    if previous.max_points is None or previous.max_points < previous.min_points:
-        # Already reported for the band before; a gap or overlap worked out from it would mislead.
+def _order_problems(number: int, previous: Band, band: Band) -> list[TableProblem]:
+    """Band ``number`` must start after the band listed before it."""
+    if band.min_points > previous.min_points:
         return []
-    expected_start = previous.max_points + 1
-    heading = f"Band {number} starts at {band.min_points} but band {before} ends at"
-    if band.min_points > expected_start:
-        missing = _describe_points(expected_start, band.min_points - 1)
-        verb = "belongs" if expected_start == band.min_points - 1 else "belong"
-        return [
+    return [
+        TableProblem(
+            code="out_of_order",
+            message=(
+                f"Band {number} starts at {band.min_points} points, not after band {number - 1} "
+                f"(which starts at {previous.min_points}); list bands from the fewest points "
+                "to the most."
+            ),
+            band_number=number,
+            field="min_points",
+        )
+    ]
+
+
+def _coverage_problems(bands: Sequence[Band]) -> list[TableProblem]:
+    """Points that no band covers, or that two bands cover.
+
+    Bands are taken from the fewest points up, so a table listed out of order is still described
+    truly; each band is compared with the earlier band that reaches furthest. A band that ends
+    before it starts is left out: it is reported on its own.
+    """
+    in_points_order = sorted(
+        (
+            (number, band)
+            for number, band in enumerate(bands, start=1)
+            if band.max_points is None or band.max_points >= band.min_points
+        ),
+        key=lambda numbered: (numbered[1].min_points, numbered[0]),
+    )
+    if not in_points_order:
+        return []
+    problems: list[TableProblem] = []
+    lowest_number, lowest = in_points_order[0]
+    if lowest.min_points > 0:
+        which = "Band 1" if lowest_number == 1 else f"The lowest band, band {lowest_number},"
+        problems.append(
             TableProblem(
-                code="gap",
-                message=f"{heading} {previous.max_points}: {missing} {verb} to no band.",
-                band_number=number,
+                code="first_band_not_at_zero",
+                message=f"{which} starts at {lowest.min_points} points but must start at 0.",
+                band_number=lowest_number,
                 field="min_points",
             )
-        ]
-    if band.min_points < expected_start:
-        last_shared = previous.max_points
-        if band.max_points is not None and band.max_points >= band.min_points:
+        )
+    reach_number, reach = lowest_number, lowest
+    for number, band in in_points_order[1:]:
+        if reach.max_points is None:
+            # Everything above an open-ended band overlaps it; that band is reported already.
+            break
+        problem = _gap_or_overlap(number, band, reach_number, reach.max_points)
+        if problem is not None:
+            problems.append(problem)
+        if band.max_points is None or band.max_points > reach.max_points:
+            reach_number, reach = number, band
+    return problems
+
+
+def _gap_or_overlap(
+    number: int, band: Band, earlier_number: int, earlier_max_points: int
+) -> TableProblem | None:
+    """Compare band ``number`` with the earlier band that reaches furthest, to ``earlier_max_points``."""
+    heading = (
+        f"Band {number} starts at {band.min_points} "
+        f"but band {earlier_number} ends at {earlier_max_points}"
+    )
+    if band.min_points > earlier_max_points + 1:
+        first_missing, last_missing = earlier_max_points + 1, band.min_points - 1
+        verb = "belongs" if first_missing == last_missing else "belong"
+        return TableProblem(
+            code="gap",
+            message=(
+                f"{heading}: {_describe_points(first_missing, last_missing)} {verb} to no band."
+            ),
+            band_number=number,
+            field="min_points",
+        )
+    if band.min_points <= earlier_max_points:
+        last_shared = earlier_max_points
+        if band.max_points is not None:
             last_shared = min(last_shared, band.max_points)
-        shared = _describe_points(band.min_points, last_shared)
         verb = "is" if band.min_points == last_shared else "are"
-        return [
-            TableProblem(
-                code="overlap",
-                message=f"{heading} {previous.max_points}: {shared} {verb} in both bands.",
-                band_number=number,
-                field="min_points",
-            )
-        ]
-    return []
+        return TableProblem(
+            code="overlap",
+            message=(
+                f"{heading}: {_describe_points(band.min_points, last_shared)} {verb} in both bands."
+            ),
+            band_number=number,
+            field="min_points",
+        )
+    return None
 
 
 def _reduction_problems(carer_reductions_bp: Sequence[tuple[str, int]]) -> list[TableProblem]:
@@ -237,8 +273,7 @@ def _reduction_problems(carer_reductions_bp: Sequence[tuple[str, int]]) -> list[
                 TableProblem(
                     code="duplicate_reduction",
                     message=(
-                        f"Carer level '{level}' has more than one reduction; "
-                        "give it exactly one."
+                        f"Carer level '{level}' has more than one reduction; give it exactly one."
                     ),
                     field="carer_reductions",
                     carer_level=level,

@@ -5,7 +5,7 @@ from ras.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "is_demo")
     search_fields = ("email", "full_name")

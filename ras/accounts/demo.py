@@ -1,4 +1,4 @@
-"""The demonstration accounts: one for each role, with a password that works in local settings only."""
+"""The demonstration accounts: one per role, with a password that works in local settings only."""
 
 from dataclasses import dataclass
 

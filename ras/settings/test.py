@@ -17,3 +17,7 @@ REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="ras-test")
 HEALTH_WORKER_PING_TIMEOUT_SECONDS = 2.0
+
+# Serve static files straight from the source folders, as `make run` does, with no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

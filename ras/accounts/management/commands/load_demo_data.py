@@ -13,6 +13,6 @@ class Command(BaseCommand):
         if not settings.ALLOW_DEMO_SIGN_IN or not settings.DEMO_PASSWORD:
             raise CommandError("Demo data is for local settings only (ras.settings.local).")
         demo_accounts_load(password=settings.DEMO_PASSWORD)
-        self.stdout.write("Demo sign-ins (password for all: %s):" % settings.DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role.value:<15} {account.email}")

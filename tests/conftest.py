@@ -1,0 +1,122 @@
+"""The cast of users every permission test can call on, and the real Celery worker fixture."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from ras.accounts.models import User
+from ras.accounts.roles import Role
+from ras.accounts.services import user_create
+from ras.celery import app as celery_app
+
+PASSWORD = "correct-horse-battery-staple"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_user(role: Role, email: str, full_name: str) -> User:
+    return user_create(email=email, full_name=full_name, roles=[role], password=PASSWORD)
+
+
+@pytest.fixture
+def service_user(db: None) -> User:
+    return make_user(Role.SERVICE_USER, "sam@example.org", "Sam Service-User")
+
+
+@pytest.fixture
+def second_service_user(db: None) -> User:
+    return make_user(Role.SERVICE_USER, "sol@example.org", "Sol Second-User")
+
+
+@pytest.fixture
+def representative(db: None) -> User:
+    return make_user(Role.REPRESENTATIVE, "rita@example.org", "Rita Representative")
+
+
+@pytest.fixture
+def social_worker(db: None) -> User:
+    return make_user(Role.SOCIAL_WORKER, "wendy@example.org", "Wendy Worker")
+
+
+@pytest.fixture
+def team_manager(db: None) -> User:
+    return make_user(Role.TEAM_MANAGER, "mo@example.org", "Mo Manager")
+
+
+@pytest.fixture
+def finance_lead(db: None) -> User:
+    return make_user(Role.FINANCE_LEAD, "fiona@example.org", "Fiona Finance")
+
+
+@pytest.fixture
+def panel_member(db: None) -> User:
+    return make_user(Role.PANEL_MEMBER, "pat@example.org", "Pat Panel")
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    return make_user(Role.ADMINISTRATOR, "ada@example.org", "Ada Administrator")
+
+
+@pytest.fixture
+def client_for() -> "ClientFactory":
+    return ClientFactory()
+
+
+class ClientFactory:
+    """`client_for(user)` is a test client signed in as that user."""
+
+    def __call__(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[str]:
+    """A real `celery worker` process on the test Redis and the test database.
+
+    The worker gets a queue of its own, so nothing else on the machine takes its tasks. Tests that
+    use it need `transactional_db`, so that what they write is committed and the worker can see it.
+    """
+    from django.db import connection
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    )
+    queue = f"ras-test-{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ras.settings.test",
+        "DATABASE_URL": database_url,
+        "CELERY_QUEUE": queue,
+    }
+    celery_app.conf.task_default_queue = queue
+    worker = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "ras", "worker",
+            "--queues", queue, "--concurrency", "1", "--loglevel", "WARNING",
+            "--hostname", f"{queue}@%h", "--without-mingle", "--without-gossip",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(destination=[f"{queue}@{os.uname().nodename}"]):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("The Celery worker did not start.")
+            time.sleep(0.5)
+        yield queue
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
