@@ -9,6 +9,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("ras.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("finance/tables/", include("allocations.urls.finance")),
+    path("finance/tables/", include("allocations.urls.spreadsheets")),
+    path("allocation-tables/", include("allocations.urls.public")),
+    path("api/", include("allocations.urls.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -38,6 +38,7 @@ def price(table: TableVersion, total_points: int, carer_level: str) -> PricingRe
     position = bisect_right(table.band_starts, total_points) - 1
     band = table.bands[position]
     full_pence = band.base_pence + (total_points - band.min_points) * band.per_point_pence
+    # rhu(x, y) = (2x + y) // 2y, which is (x + y/2) // y when y is even, as 10,000 and 52 are.
     adjustment_pence = (full_pence * reduction_bp + 5_000) // 10_000
     indicative_pence = full_pence - adjustment_pence
     return new_pricing_result(

@@ -104,9 +104,9 @@ def new_pricing_result(
 
 def _answer_steps(answers: tuple[ScoredAnswer, ...]) -> list[str]:
     return [
-        f"{answer.domain_label or answer.domain_code}: "
-        f"{answer.question_text or answer.question_code}: "
-        f"'{answer.option_label}' scores {_points(answer.points)}."
+        f"{answer.domain_label or answer.domain_code}, "
+        f"question '{answer.question_text or answer.question_code}': "
+        f"answered '{answer.option_label}', which scores {_points(answer.points)}."
         for answer in answers
     ]
 

@@ -6,6 +6,8 @@ with mistakes can be held and shown with its problems; pricing with such a table
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Self
 
 from allocations.engine.errors import PricingError
 from allocations.engine.validation import TableProblem, find_table_problems
@@ -54,34 +56,36 @@ class TableVersion:
 
     The fields after ``carer_reductions_bp`` are worked out once when the table is built, so that
     pricing one case needs no searching: ``band_starts`` (each band's ``min_points``, for a binary
-    search), ``reductions_by_level`` (a read-only lookup; never change it) and ``problems`` (what is
+    search), ``reductions_by_level`` (a read-only lookup by level code) and ``problems`` (what is
     wrong with the bands or reductions; pricing is refused while there are any).
     """
 
     bands: tuple[Band, ...]
     carer_reductions_bp: tuple[tuple[str, int], ...]
     band_starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    reductions_by_level: dict[str, int] = field(init=False, repr=False, compare=False)
+    reductions_by_level: Mapping[str, int] = field(init=False, repr=False, compare=False)
     problems: tuple[TableProblem, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         bands = tuple(self.bands)
         reductions: object = self.carer_reductions_bp
         if isinstance(reductions, Mapping):
-            pairs = tuple((str(level), int(bp)) for level, bp in reductions.items())
+            pairs = tuple(reductions.items())
         else:
             pairs = tuple((level, bp) for level, bp in self.carer_reductions_bp)
         # Frozen dataclasses are set up through object.__setattr__; this is their documented idiom.
         object.__setattr__(self, "bands", bands)
         object.__setattr__(self, "carer_reductions_bp", pairs)
         object.__setattr__(self, "band_starts", tuple(band.min_points for band in bands))
-        object.__setattr__(self, "reductions_by_level", dict(pairs))
+        object.__setattr__(self, "reductions_by_level", MappingProxyType(dict(pairs)))
         object.__setattr__(self, "problems", tuple(find_table_problems(bands, pairs)))
 
+    def __reduce__(self) -> tuple[type[Self], tuple[tuple[Band, ...], tuple[tuple[str, int], ...]]]:
+        # Pickle the table as its bands and reductions; the lookups are rebuilt on unpickling.
+        return (type(self), (self.bands, self.carer_reductions_bp))
+
     @classmethod
-    def from_mapping(
-        cls, bands: Iterable[Band], carer_reductions_bp: Mapping[str, int]
-    ) -> "TableVersion":
+    def from_mapping(cls, bands: Iterable[Band], carer_reductions_bp: Mapping[str, int]) -> Self:
         """Build a table from bands and a ``{carer level code: basis points}`` mapping."""
         return cls(bands=tuple(bands), carer_reductions_bp=tuple(carer_reductions_bp.items()))
 

@@ -100,7 +100,8 @@ def _band_problems(bands: Sequence[Band]) -> list[TableProblem]:
     for number in range(2, len(bands) + 1):
         problems.extend(_order_problems(number, bands[number - 2], bands[number - 1]))
     problems.extend(_coverage_problems(bands))
-    return problems
+    # Band by band, so a sheet can be put right from the top down.
+    return sorted(problems, key=lambda problem: problem.band_number or 0)
 
 
 def _problems_within_band(number: int, band: Band, *, is_last: bool) -> list[TableProblem]:
@@ -230,7 +231,10 @@ def _coverage_problems(bands: Sequence[Band]) -> list[TableProblem]:
 def _gap_or_overlap(
     number: int, band: Band, earlier_number: int, earlier_max_points: int
 ) -> TableProblem | None:
-    """Compare band ``number`` with the earlier band that reaches furthest, to ``earlier_max_points``."""
+    """Compare band ``number`` with the earlier band that reaches furthest.
+
+    That band ends at ``earlier_max_points``; it is band ``earlier_number``.
+    """
     heading = (
         f"Band {number} starts at {band.min_points} "
         f"but band {earlier_number} ends at {earlier_max_points}"

@@ -1,5 +1,7 @@
 """Worked examples of the pricing rule, with the arithmetic done by hand in each docstring."""
 
+import pickle
+
 import pytest
 
 from allocations.engine import (
@@ -284,6 +286,14 @@ def test_a_table_built_from_lists_and_a_mapping_is_stored_immutably():
     assert hash(table) == hash(TableVersion.from_mapping(bands, {"none": 0, "some": 1_000}))
 
 
+def test_a_table_survives_pickling_and_still_prices():
+    copy = pickle.loads(pickle.dumps(TABLE))  # noqa: S301 - a table this test has just pickled
+
+    assert copy == TABLE
+    assert copy.reduction_bp("most") == 4_000
+    assert price(copy, 37, "some") == price(TABLE, 37, "some")
+
+
 def test_the_top_band_is_the_last_band():
     assert TABLE.top_band == Band(90, 119, 2_250_000, 27_500)
     with pytest.raises(PricingError, match="no bands"):
@@ -345,17 +355,20 @@ def test_the_steps_explain_an_assessment_in_plain_english():
     result = price_assessment(TABLE, assessment_of_37_points())
 
     assert result.steps == (
-        "personal_care: washing: 'I need help every day' scores 12 points.",
-        "meals: cooking: 'I need help with most meals' scores 10 points.",
-        "personal_care: dressing: 'I need some help' scores 15 points.",
-        "carers: carer: 'My family help a few times a week' scores 0 points.",
+        "personal_care, question 'washing': answered 'I need help every day', "
+        "which scores 12 points.",
+        "meals, question 'cooking': answered 'I need help with most meals', "
+        "which scores 10 points.",
+        "personal_care, question 'dressing': answered 'I need some help', which scores 15 points.",
+        "carers, question 'carer': answered 'My family help a few times a week', "
+        "which scores 0 points.",
         "personal_care subtotal: 12 + 15 = 27 points.",
         "meals subtotal: 10 points.",
         "carers subtotal: 0 points.",
         "Total: 27 + 10 + 0 = 37 points.",
-        "Band 2 covers 30 to 59 points: £8,400.00 base + (37 - 30) points × £222.00 = £9,954.00.",  # noqa: RUF001
+        "Band 2 covers 30 to 59 points: £8,400.00 base + (37 - 30) points × £222.00 = £9,954.00.",
         "Full-needs annual amount: £9,954.00.",
-        "Carer level 'some' has a reduction of 10.00%: £9,954.00 × 10.00% = £995.40, "  # noqa: RUF001
+        "Carer level 'some' has a reduction of 10.00%: £9,954.00 × 10.00% = £995.40, "
         "rounded half up to the nearest penny.",
         "Indicative annual amount: £9,954.00 - £995.40 = £8,958.60.",
         "Indicative weekly amount: £8,958.60 ÷ 52 = £172.28, rounded half up to the nearest penny.",
@@ -364,13 +377,19 @@ def test_the_steps_explain_an_assessment_in_plain_english():
 
 def test_the_steps_use_domain_and_question_wording_when_given():
     answer = ScoredAnswer(
-        "meals", "cooking", "most", "Most meals", 1, domain_label="Meals", question_text="Cooking?"
+        "meals",
+        "cooking",
+        "most",
+        "Most meals",
+        1,
+        domain_label="Meals",
+        question_text="Do you need help to cook?",
     )
 
     steps = price_assessment(TABLE, ScoredAssessment((answer,), "none")).steps
 
     assert steps[:3] == (
-        "Meals: Cooking?: 'Most meals' scores 1 point.",
+        "Meals, question 'Do you need help to cook?': answered 'Most meals', which scores 1 point.",
         "Meals subtotal: 1 point.",
         "Total: 1 point.",
     )
@@ -382,7 +401,7 @@ def test_the_steps_say_a_case_above_the_table_is_flagged_and_not_capped():
     assert steps[:3] == (
         "Total: 130 points.",
         "130 points is above the top band, band 4, which covers 90 to 119 points; its formula "
-        "continues with no cap: £22,500.00 base + (130 - 90) points × £275.00 = £33,500.00.",  # noqa: RUF001
+        "continues with no cap: £22,500.00 base + (130 - 90) points × £275.00 = £33,500.00.",
         "This case is above the table and is flagged for individual costing.",
     )
 

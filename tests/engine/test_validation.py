@@ -1,4 +1,6 @@
-"""Table validation: every problem is found, and each is said in words a finance lead understands."""
+"""Table validation: every problem is found, and said in words a finance lead understands."""
+
+from collections.abc import Iterable, Mapping
 
 from allocations.engine import Band, TableProblem, TableVersion, validate_table
 
@@ -12,7 +14,11 @@ GOOD_BANDS = (
 )
 
 
-def problems_with(bands, reductions=None, levels=LEVELS):
+def problems_with(
+    bands: Iterable[Band],
+    reductions: Mapping[str, int] | None = None,
+    levels: Iterable[str] = LEVELS,
+) -> list[TableProblem]:
     table = TableVersion.from_mapping(bands, REDUCTIONS if reductions is None else reductions)
     return validate_table(table, levels)
 
@@ -187,6 +193,7 @@ def test_a_lowest_band_listed_out_of_order_is_named_when_it_does_not_start_at_ze
     bands = (Band(30, None, 0, 0), Band(5, 29, 0, 0))
 
     assert messages_of(problems_with(bands)) == [
+        "Band 1 has no upper limit but is not the last band; only the last band may be open-ended.",
         "Band 2 starts at 5 points, not after band 1 (which starts at 30); "
         "list bands from the fewest points to the most.",
         "The lowest band, band 2, starts at 5 points but must start at 0.",
@@ -222,7 +229,9 @@ def test_a_carer_level_of_the_questionnaire_without_a_reduction_is_reported():
     assert problems_with(GOOD_BANDS, reductions) == [
         TableProblem(
             code="missing_reduction",
-            message="Carer level 'most' is in the questionnaire but the table has no reduction for it.",
+            message=(
+                "Carer level 'most' is in the questionnaire but the table has no reduction for it."
+            ),
             field="carer_reductions",
             carer_level="most",
         )
@@ -267,15 +276,15 @@ def test_every_problem_is_reported_not_just_the_first():
 
     problems = problems_with(bands, reductions, levels=["none", "some", "most"])
 
-    assert [problem.code for problem in problems] == [
-        "first_band_not_at_zero",
-        "negative_money",
-        "open_band_not_last",
-        "ends_before_start",
-        "gap",
-        "reduction_out_of_range",
-        "missing_reduction",
-        "unknown_carer_level",
+    assert [(problem.band_number, problem.code) for problem in problems] == [
+        (1, "negative_money"),
+        (1, "first_band_not_at_zero"),
+        (2, "open_band_not_last"),
+        (2, "gap"),
+        (4, "ends_before_start"),
+        (None, "reduction_out_of_range"),
+        (None, "missing_reduction"),
+        (None, "unknown_carer_level"),
     ]
 
 

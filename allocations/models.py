@@ -1,0 +1,167 @@
+"""Client groups and their versioned allocation tables.
+
+A published version and its bands and reductions never change: the services refuse, and so does
+the database (triggers below), whoever connects. Every change to a draft is recorded by pghistory
+with the user and the reason.
+"""
+
+from typing import ClassVar
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+
+
+class ClientGroup(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TableStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+# Refuses a change to a version that is not a draft. The one change allowed to a published
+# version is retiring it, with nothing else touched.
+PROTECT_PUBLISHED_VERSION = pgtrigger.Trigger(
+    name="protect_published_version",
+    operation=pgtrigger.Update | pgtrigger.Delete,
+    when=pgtrigger.Before,
+    func="""
+        IF OLD.status = 'draft' THEN
+            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+        END IF;
+        IF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'retired'
+           AND (to_jsonb(NEW) - 'status') = (to_jsonb(OLD) - 'status') THEN
+            RETURN NEW;
+        END IF;
+        RAISE EXCEPTION 'Allocation table version % is % and cannot be changed or deleted.',
+            OLD.id, OLD.status USING ERRCODE = 'integrity_constraint_violation';
+    """,
+)
+
+
+def protect_rows_of_published_versions(name: str) -> pgtrigger.Trigger:
+    """Refuses adding, changing or removing a row (band, reduction) of a non-draft version."""
+    return pgtrigger.Trigger(
+        name=name,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        when=pgtrigger.Before,
+        func="""
+            DECLARE
+                version_ids bigint[];
+                frozen_id bigint;
+            BEGIN
+                version_ids := ARRAY[]::bigint[];
+                IF TG_OP <> 'INSERT' THEN version_ids := version_ids || OLD.version_id; END IF;
+                IF TG_OP <> 'DELETE' THEN version_ids := version_ids || NEW.version_id; END IF;
+                SELECT id INTO frozen_id FROM allocations_allocationtableversion
+                    WHERE id = ANY(version_ids) AND status <> 'draft' LIMIT 1;
+                IF frozen_id IS NOT NULL THEN
+                    RAISE EXCEPTION
+                        'Allocation table version % is not a draft: its rows cannot be changed.',
+                        frozen_id USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
+                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+            END;
+        """,
+    )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class AllocationTableVersion(models.Model):
+    client_group = models.ForeignKey(ClientGroup, on_delete=models.PROTECT, related_name="tables")
+    label = models.CharField(max_length=120)
+    status = models.CharField(max_length=10, choices=TableStatus.choices, default=TableStatus.DRAFT)
+    effective_from = models.DateField(null=True, blank=True)
+    cloned_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="clones"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    publish_reason = models.TextField(blank=True)
+    backdating_reason = models.TextField(blank=True)
+    # Bumped by every edit of a draft, so a save over someone else's newer change is refused.
+    edit_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["client_group__name", "-effective_from", "-created_at"]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [PROTECT_PUBLISHED_VERSION]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(effective_from__isnull=False),
+                name="published_version_has_effective_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_group.name}: {self.label}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == TableStatus.DRAFT
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Band(models.Model):
+    version = models.ForeignKey(
+        AllocationTableVersion, on_delete=models.CASCADE, related_name="bands"
+    )
+    position = models.PositiveSmallIntegerField()
+    min_points = models.IntegerField()
+    max_points = models.IntegerField(null=True, blank=True)
+    base_pence = models.BigIntegerField()
+    per_point_pence = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [
+            protect_rows_of_published_versions("protect_published_bands")
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["version", "position"], name="one_band_per_position"),
+        ]
+
+    def __str__(self) -> str:
+        top = "and above" if self.max_points is None else f"to {self.max_points}"
+        return f"Band {self.position}: {self.min_points} {top} points"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class CarerReduction(models.Model):
+    version = models.ForeignKey(
+        AllocationTableVersion, on_delete=models.CASCADE, related_name="carer_reductions"
+    )
+    carer_level = models.CharField(max_length=40)
+    reduction_bp = models.IntegerField()
+
+    class Meta:
+        ordering = ["version", "id"]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [
+            protect_rows_of_published_versions("protect_published_reductions")
+        ]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["version", "carer_level"], name="one_reduction_per_carer_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carer_level}: {self.reduction_bp} basis points"

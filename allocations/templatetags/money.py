@@ -1,0 +1,19 @@
+"""Template filters that show pence as pounds and basis points as percentages."""
+
+from django import template
+
+from allocations.engine import format_percentage, format_pounds
+
+register = template.Library()
+
+
+@register.filter
+def pounds(pence: int | None) -> str:
+    """`{{ 995400|pounds }}` shows £9,954.00."""
+    return "" if pence is None else format_pounds(int(pence))
+
+
+@register.filter
+def percent(basis_points: int | None) -> str:
+    """`{{ 1250|percent }}` shows 12.50%."""
+    return "" if basis_points is None else format_percentage(int(basis_points))
