@@ -8,8 +8,8 @@
 5. indicative weekly = rhu(indicative annual / 52).
 
 ``rhu`` is round half up (see :func:`allocations.engine.money.rhu`). The hot paths below write its
-formula out in full, because a function call per figure would halve the pricing rate; the
-results are tested against ``rhu`` itself.
+formula out in full to save a function call per figure when pricing in bulk; the tests check
+their results against ``rhu`` itself.
 """
 
 from bisect import bisect_right
