@@ -165,3 +165,49 @@ class CarerReduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carer_level}: {self.reduction_bp} basis points"
+
+
+class IndicativeBudget(models.Model):
+    """The indicative budget of a submitted assessment, priced once and kept as it was priced.
+
+    It names the questionnaire version (through the assessment) and the table version that priced
+    it, and keeps the engine's step-by-step breakdown, so the figure can always be explained.
+    A later table never changes it: re-pricing makes proposals, never silent changes.
+    """
+
+    assessment = models.OneToOneField(
+        "questionnaires.Assessment", on_delete=models.PROTECT, related_name="indicative_budget"
+    )
+    client_group = models.ForeignKey(ClientGroup, on_delete=models.PROTECT, related_name="+")
+    table_version = models.ForeignKey(
+        AllocationTableVersion, on_delete=models.PROTECT, related_name="budgets"
+    )
+    priced_on = models.DateField()
+    total_points = models.PositiveIntegerField()
+    carer_level = models.CharField(max_length=40)
+    band_position = models.PositiveSmallIntegerField()
+    above_table = models.BooleanField(default=False)
+    full_needs_annual_pence = models.BigIntegerField()
+    carer_reduction_bp = models.IntegerField()
+    carer_adjustment_pence = models.BigIntegerField()
+    indicative_annual_pence = models.BigIntegerField()
+    indicative_weekly_pence = models.BigIntegerField()
+    domain_points = models.JSONField()
+    steps = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [
+            pgtrigger.Trigger(
+                name="budget_is_never_changed",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="""
+                    RAISE EXCEPTION 'Indicative budget % was priced once and cannot change.',
+                        OLD.id USING ERRCODE = 'integrity_constraint_violation';
+                """,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.indicative_annual_pence} pence a year"

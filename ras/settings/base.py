@@ -19,6 +19,7 @@ SERVICE_NAME = env("SERVICE_NAME", default="Care and support budgets")
 
 INSTALLED_APPS = [
     "ras.accounts",
+    "ras.people",
     "ras.apps.RasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
