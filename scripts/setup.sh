@@ -97,6 +97,13 @@ ensure_assets() {
   fi
 }
 
+ensure_pdf_libraries() {
+  # WeasyPrint draws letters with Pango; Liberation Sans matches Arial's measurements.
+  if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "liberation sans"; then
+    apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+  fi
+}
+
 ensure_browser() {
   has chromium || apt_install chromium
 }
@@ -104,6 +111,7 @@ ensure_browser() {
 ensure_postgres
 ensure_redis
 ensure_python_packages
+ensure_pdf_libraries
 ensure_node_packages
 ensure_assets
 [ "$want_browser" = yes ] && ensure_browser
