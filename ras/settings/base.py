@@ -195,6 +195,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="ras")
 CELERY_TIMEZONE = TIME_ZONE
 
+# Unsubmitted self-assessments are kept this long after their last answer.
+SAQ_DRAFT_RETENTION_DAYS = env.int("SAQ_DRAFT_RETENTION_DAYS", default=90)
+
 # How long /healthz waits for a Celery worker to answer a ping.
 HEALTH_WORKER_PING_TIMEOUT_SECONDS = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 
