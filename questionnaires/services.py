@@ -230,3 +230,32 @@ def _option_of(assessment: Assessment, question_code: str, option_code: str) -> 
     if option is None:
         raise AnswerNotAllowed(["Select one of the answers shown"])
     return option
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, actor: User) -> Assessment:
+    """A new in-progress copy of a submitted assessment, for the person to change their answers.
+
+    The submitted assessment stays exactly as it was; the copy starts with the same answers
+    (keeping who gave each one and when) and the same questionnaire version.
+    """
+    if not actor.has_role(Role.SOCIAL_WORKER):
+        raise PermissionDenied("Only a social worker can return an assessment to the person.")
+    copy = Assessment.objects.create(
+        person=assessment.person,
+        questionnaire_version=assessment.questionnaire_version,
+        client_group_code=assessment.client_group_code,
+        started_by=actor,
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=copy,
+            question_id=answer.question_id,
+            option_id=answer.option_id,
+            perspective=Perspective.PERSON,
+            answered_by_id=answer.answered_by_id,
+            answered_at=answer.answered_at,
+        )
+        for answer in assessment.answers.filter(perspective=Perspective.PERSON)
+    )
+    return copy

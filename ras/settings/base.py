@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -197,6 +198,14 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # Unsubmitted self-assessments are kept this long after their last answer.
 SAQ_DRAFT_RETENTION_DAYS = env.int("SAQ_DRAFT_RETENTION_DAYS", default=90)
+
+# Reviews: the first 6-8 weeks after a final budget starts, then at least yearly.
+REVIEW_FIRST_WEEKS = env.int("REVIEW_FIRST_WEEKS", default=6)
+REVIEW_INTERVAL_DAYS = env.int("REVIEW_INTERVAL_DAYS", default=365)
+# An emergency allocation needs a manager's confirmation within this many days.
+EMERGENCY_CONFIRM_DAYS = env.int("EMERGENCY_CONFIRM_DAYS", default=3)
+REVIEWS_EMAIL_FROM = env("REVIEWS_EMAIL_FROM", default="care.budgets@example.org")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # How long /healthz waits for a Celery worker to answer a ping.
 HEALTH_WORKER_PING_TIMEOUT_SECONDS = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)

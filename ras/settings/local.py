@@ -9,3 +9,4 @@ SECRET_KEY = env("SECRET_KEY", default="local-only-secret-key-never-used-in-prod
 # The printed demo sign-ins work here and nowhere else.
 ALLOW_DEMO_SIGN_IN = True
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo-password-2026")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,217 @@
+"""Budget decisions: from the indicative budget to a final budget a named person signed off.
+
+Every move is recorded as a DecisionEvent (append-only: the database refuses changes), written by
+the one door, `reviews.services.decision_transition`.
+"""
+
+from typing import ClassVar
+
+import pgtrigger
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from allocations.models import IndicativeBudget
+from questionnaires.models import Assessment
+from ras.people.models import Person
+from reviews.authority import Limits
+from reviews.workflow import Action, State
+
+STATE_CHOICES = [(state.value, state.label) for state in State]
+ACTION_CHOICES = [(action.value, action.value.replace("_", " ")) for action in Action]
+
+
+class ReasonCode(models.Model):
+    """A reason a council records for a variation; administrators keep the list."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DelegatedAuthority(models.Model):
+    """How much above the indicative budget a role may agree alone (administrators edit this)."""
+
+    role = models.CharField(max_length=40, unique=True)
+    max_increase_bp = models.PositiveIntegerField(
+        help_text="The largest increase as a percentage, in basis points (1,000 = 10%)."
+    )
+    max_increase_pence = models.PositiveBigIntegerField(
+        help_text="The largest increase a year, in pence (200,000 = £2,000)."
+    )
+    reduction_needs_manager = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "delegated authorities"
+
+    def __str__(self) -> str:
+        return self.role
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_increase_bp, self.max_increase_pence, self.reduction_needs_manager)
+
+
+class BudgetDecision(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="budget_decisions")
+    assessment = models.OneToOneField(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="decision"
+    )
+    indicative_budget = models.ForeignKey(
+        IndicativeBudget, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_assessment = models.ForeignKey(
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The copy the person is changing after the assessment was returned to them.",
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="caseload",
+    )
+    state = models.CharField(max_length=20, choices=STATE_CHOICES, default=State.INDICATIVE)
+    state_changed_at = models.DateTimeField()
+    indicative_annual_pence = models.BigIntegerField(null=True, blank=True)
+    requested_annual_pence = models.BigIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    final_annual_pence = models.BigIntegerField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    contribution_annual_pence = models.BigIntegerField(
+        null=True, blank=True, help_text="What the person pays, from the financial assessment."
+    )
+    emergency_confirm_by = models.DateField(null=True, blank=True)
+    emergency_confirmed_at = models.DateTimeField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-state_changed_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                name="final_budget_has_a_named_person",
+                condition=models.Q(final_annual_pence__isnull=True)
+                | models.Q(signed_off_by__isnull=False, signed_off_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Budget decision {self.pk} for {self.person}"
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+    @property
+    def council_pays_annual_pence(self) -> int | None:
+        if self.final_annual_pence is None:
+            return None
+        return self.final_annual_pence - (self.contribution_annual_pence or 0)
+
+
+class SupportPlanLine(models.Model):
+    """One line of a costed support plan for an allocation outside the RAS."""
+
+    decision = models.ForeignKey(
+        BudgetDecision, on_delete=models.CASCADE, related_name="support_plan_lines"
+    )
+    description = models.CharField(max_length=200)
+    units_per_week_hundredths = models.PositiveIntegerField(
+        help_text="Hours or units a week, in hundredths (1,050 = 10.5 hours)."
+    )
+    unit_cost_pence = models.PositiveBigIntegerField()
+    annual_pence = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["decision", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class DecisionEvent(models.Model):
+    decision = models.ForeignKey(BudgetDecision, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=30, choices=ACTION_CHOICES)
+    from_state = models.CharField(max_length=20, choices=STATE_CHOICES)
+    to_state = models.CharField(max_length=20, choices=STATE_CHOICES)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    amount_before_pence = models.BigIntegerField(null=True, blank=True)
+    amount_after_pence = models.BigIntegerField(null=True, blank=True)
+    reason_codes = ArrayField(models.SlugField(max_length=40), default=list, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "at", "id"]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [
+            pgtrigger.Trigger(
+                name="decision_events_are_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.Before,
+                func="""
+                    RAISE EXCEPTION 'Decision events are a permanent record and cannot change.'
+                        USING ERRCODE = 'integrity_constraint_violation';
+                """,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PanelMeeting(models.Model):
+    held_on = models.DateField()
+    title = models.CharField(max_length=200)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="panel_meetings")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%-d %B %Y})"
+
+
+class PanelAgendaItem(models.Model):
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.PROTECT, related_name="agenda")
+    decision = models.ForeignKey(
+        BudgetDecision, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.ForeignKey(
+        DecisionEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "added_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["meeting", "decision"], name="a_case_is_on_an_agenda_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.decision}"
