@@ -110,6 +110,8 @@ def table_draft_save(
     is not a draft; StaleEdit if someone saved it since `expected_edit_number` was read.
     """
     require_finance_lead(actor)
+    if not AllocationTableVersion.objects.filter(pk=version.pk, status=TableStatus.DRAFT).exists():
+        _explain_refused_claim(version)
     problems = table_problems(bands=bands, carer_reductions_bp=carer_reductions_bp)
     if problems:
         raise TableInvalid(problems)

@@ -3,6 +3,7 @@
 from django import template
 
 from allocations.engine import format_percentage, format_pounds
+from questionnaires.carer_levels import carer_level_label
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def pounds(pence: int | None) -> str:
 def percent(basis_points: int | None) -> str:
     """`{{ 1250|percent }}` shows 12.50%."""
     return "" if basis_points is None else format_percentage(int(basis_points))
+
+
+@register.filter
+def carer_level(code: str) -> str:
+    """`{{ "some"|carer_level }}` shows the words for a carer level."""
+    return carer_level_label(code)

@@ -1,5 +1,13 @@
-"""The allocation tables API (Django REST framework)."""
+"""The allocation tables API (Django REST framework), mounted at /api/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from allocations.api.views import ClientGroupViewSet, TableVersionViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("client-groups", ClientGroupViewSet, basename="client-group")
+router.register("table-versions", TableVersionViewSet, basename="table-version")
+
+urlpatterns = router.urls

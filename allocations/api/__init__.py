@@ -1,0 +1,1 @@
+"""The allocation tables API (Django REST framework): serializers and views."""
