@@ -12,7 +12,12 @@ urlpatterns = [
     path("finance/tables/", include("allocations.urls.finance")),
     path("finance/tables/", include("allocations.urls.spreadsheets")),
     path("allocation-tables/", include("allocations.urls.public")),
+    path("self-assessment/", include("questionnaires.urls")),
+    path("self-assessment/", include("allocations.urls.assessment")),
+    path("cases/", include("reviews.urls.cases")),
+    path("staff/assessments/", include("allocations.urls.staff_assessments")),
     path("api/", include("allocations.urls.api")),
+    path("api/", include("allocations.urls.assessments_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

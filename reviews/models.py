@@ -100,6 +100,11 @@ class BudgetDecision(models.Model):
     emergency_confirm_by = models.DateField(null=True, blank=True)
     emergency_confirmed_at = models.DateTimeField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
+    review_overdue_since = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set each night by the overdue-reviews job: the day after the review was due.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,6 +30,7 @@ from reviews.models import (
     ReasonCode,
     SupportPlanLine,
 )
+from reviews.review_schedule import next_review_due
 from reviews.tasks import notify_decision_event
 from reviews.workflow import (
     REASONS_REQUIRED,
@@ -154,8 +155,10 @@ def decision_transition(
                 final_annual_pence=amount_after,
                 signed_off_by=actor,
                 signed_off_at=now,
-                next_review_due=timezone.localdate(now)
-                + datetime.timedelta(weeks=settings.REVIEW_FIRST_WEEKS),
+                next_review_due=next_review_due(
+                    signed_off_on=timezone.localdate(now),
+                    after_review=decision.events.filter(action=Action.START_REVIEW).exists(),
+                ),
             )
         elif action in (Action.REFER_TO_MANAGER, Action.REFER_TO_PANEL):
             changes.update(requested_annual_pence=amount_after, requested_by=actor)

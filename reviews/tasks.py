@@ -1,6 +1,9 @@
 from celery import shared_task
 
 from reviews.notifications import notify
+from reviews.review_tasks import mark_overdue_reviews
+
+__all__ = ["mark_overdue_reviews", "notify_decision_event"]
 
 
 @shared_task(name="reviews.notify_decision_event", time_limit=60, soft_time_limit=50)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -195,9 +196,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="ras")
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "mark-overdue-reviews": {
+        "task": "reviews.mark_overdue_reviews",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # Unsubmitted self-assessments are kept this long after their last answer.
 SAQ_DRAFT_RETENTION_DAYS = env.int("SAQ_DRAFT_RETENTION_DAYS", default=90)
+# Journey pages warn this long before an idle session ends (never under 20 seconds, WCAG 2.2.1).
+SAQ_SESSION_WARNING_SECONDS = env.int("SAQ_SESSION_WARNING_SECONDS", default=120)
+# The questionnaire people answer online: the newest published version with this code.
+SAQ_QUESTIONNAIRE_CODE = env("SAQ_QUESTIONNAIRE_CODE", default="saq")
 
 # Reviews: the first 6-8 weeks after a final budget starts, then at least yearly.
 REVIEW_FIRST_WEEKS = env.int("REVIEW_FIRST_WEEKS", default=6)

@@ -1,0 +1,1 @@
+"""Pages for budget decisions, one module per area."""

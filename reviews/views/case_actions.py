@@ -1,0 +1,271 @@
+"""A social worker's actions on a case, each a small form that calls one service.
+
+Every form carries the state the page showed (`seen_state`): when someone else moved the case in
+the meantime the service refuses, and the worker sees the fresh case page saying who decided
+first. A form is offered only when the workflow allows the action from the case's state; reaching
+one that is not goes back to the case page and says why.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from allocations.engine import format_pounds
+from ras.accounts.permissions import role_required
+from ras.accounts.roles import Role
+from reviews.contribution_services import CONTRIBUTION_ROLES, decision_set_contribution
+from reviews.forms import (
+    FIRST_PLAN_LINES,
+    MAX_PLAN_LINES,
+    MORE_PLAN_LINES,
+    ConfirmForm,
+    ContributionForm,
+    ReturnForm,
+    SupportPlanForm,
+    VaryForm,
+)
+from reviews.models import BudgetDecision
+from reviews.selectors import case_actions, role_limits
+from reviews.services import (
+    MoveNotAllowed,
+    TransitionRefused,
+    decision_request_amount,
+    decision_transition,
+)
+from reviews.views.shared import (
+    case_redirect,
+    decision_or_404,
+    not_offered,
+    signed_in_user,
+    someone_decided_first,
+)
+from reviews.workflow import Action
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _render(
+    request: HttpRequest, template: str, decision: BudgetDecision, **context: Any
+) -> HttpResponse:
+    form = context["form"]
+    return render(
+        request,
+        f"reviews/cases/{template}",
+        {"decision": decision, **context},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@role_required(Role.SOCIAL_WORKER)
+def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Confirms the indicative budget as the final budget, signed off by the worker."""
+    user = signed_in_user(request)
+    decision = decision_or_404(decision_id)
+    if request.method != "POST" and not case_actions(decision, user).agree:
+        return not_offered(request, decision, "agree the indicative budget")
+    form = ConfirmForm(_data(request), initial={"seen_state": decision.state})
+    if form.is_bound and form.is_valid():
+        try:
+            event = decision_transition(
+                decision_id=decision.pk,
+                action=Action.AGREE,
+                actor=user,
+                seen_state=form.seen(),
+                reasons=form.cleaned_data["reasons"],
+            )
+        except MoveNotAllowed as refusal:
+            return someone_decided_first(request, decision.pk, refusal)
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(
+                request,
+                f"You agreed {format_pounds(event.amount_after_pence or 0)} a year as the "
+                "final budget.",
+            )
+            return case_redirect(decision.pk)
+    return _render(request, "agree.html", decision, form=form)
+
+
+@role_required(Role.SOCIAL_WORKER)
+def vary(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """A different amount with reasons: agreed at once within the worker's delegated authority,
+    otherwise sent to a manager, or to the panel beyond a manager's authority."""
+    user = signed_in_user(request)
+    decision = decision_or_404(decision_id)
+    if request.method != "POST" and not case_actions(decision, user).vary:
+        return not_offered(request, decision, "vary the budget")
+    form = VaryForm(
+        _data(request),
+        initial={"seen_state": decision.state},
+        indicative_pence=decision.indicative_annual_pence,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            event = decision_request_amount(
+                decision_id=decision.pk,
+                actor=user,
+                seen_state=form.seen(),
+                amount_pence=form.cleaned_data["amount"],
+                reason_codes=form.cleaned_data["reason_codes"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except MoveNotAllowed as refusal:
+            return someone_decided_first(request, decision.pk, refusal)
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            return redirect("cases:outcome", decision_id=decision.pk, event_id=event.pk)
+    return _render(
+        request,
+        "vary.html",
+        decision,
+        form=form,
+        limits=[role_limits(Role.SOCIAL_WORKER), role_limits(Role.TEAM_MANAGER)],
+    )
+
+
+def _line_count(request: HttpRequest) -> int:
+    try:
+        count = int(request.POST.get("lines", FIRST_PLAN_LINES))
+    except ValueError:
+        count = FIRST_PLAN_LINES
+    return max(1, min(count, MAX_PLAN_LINES))
+
+
+@role_required(Role.SOCIAL_WORKER)
+def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """An allocation outside the RAS: a costed support plan whose total a year is asked for.
+
+    Never agreed by the worker who asks: it goes to a manager, or to the panel beyond a
+    manager's authority. "Add more lines" shows the same answers with more blank lines.
+    """
+    user = signed_in_user(request)
+    decision = decision_or_404(decision_id)
+    if request.method != "POST" and not case_actions(decision, user).ask_outside_ras:
+        return not_offered(request, decision, "ask for an allocation outside the RAS")
+    if request.method == "POST" and "add_lines" in request.POST:
+        count = min(_line_count(request) + MORE_PLAN_LINES, MAX_PLAN_LINES)
+        kept: dict[str, object] = {
+            name: request.POST.get(name, "") for name in request.POST if name != "lines"
+        }
+        kept["reason_codes"] = request.POST.getlist("reason_codes")
+        form = SupportPlanForm(initial=kept, line_count=count)
+        return _render(
+            request, "outside_ras.html", decision, form=form, can_add=count < MAX_PLAN_LINES
+        )
+    count = _line_count(request) if request.method == "POST" else FIRST_PLAN_LINES
+    form = SupportPlanForm(_data(request), initial={"seen_state": decision.state}, line_count=count)
+    if form.is_bound and form.is_valid():
+        try:
+            event = decision_request_amount(
+                decision_id=decision.pk,
+                actor=user,
+                seen_state=form.seen(),
+                amount_pence=0,
+                reason_codes=form.cleaned_data["reason_codes"],
+                reasons=form.cleaned_data["reasons"],
+                plan_lines=form.cleaned_data["plan_lines"],
+            )
+        except MoveNotAllowed as refusal:
+            return someone_decided_first(request, decision.pk, refusal)
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            return redirect("cases:outcome", decision_id=decision.pk, event_id=event.pk)
+    return _render(request, "outside_ras.html", decision, form=form, can_add=count < MAX_PLAN_LINES)
+
+
+@role_required(Role.SOCIAL_WORKER)
+def return_to_person(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Returns the assessment to the person to change their answers, with a message."""
+    user = signed_in_user(request)
+    decision = decision_or_404(decision_id)
+    if request.method != "POST" and not case_actions(decision, user).return_to_person:
+        return not_offered(request, decision, "return the assessment to the person")
+    form = ReturnForm(_data(request), initial={"seen_state": decision.state})
+    if form.is_bound and form.is_valid():
+        try:
+            decision_transition(
+                decision_id=decision.pk,
+                action=Action.RETURN_TO_PERSON,
+                actor=user,
+                seen_state=form.seen(),
+                reasons=form.cleaned_data["reasons"],
+            )
+        except MoveNotAllowed as refusal:
+            return someone_decided_first(request, decision.pk, refusal)
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(
+                request,
+                f"You returned the assessment to {decision.person} with your message. "
+                "They can change their answers and send it again.",
+            )
+            return case_redirect(decision.pk)
+    return _render(request, "return.html", decision, form=form)
+
+
+@role_required(Role.SOCIAL_WORKER)
+def start_review(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Starts a review of a final budget: the case goes back to the worker to decide again."""
+    user = signed_in_user(request)
+    decision = decision_or_404(decision_id)
+    if request.method != "POST" and not case_actions(decision, user).start_review:
+        return not_offered(request, decision, "start a review")
+    form = ConfirmForm(_data(request), initial={"seen_state": decision.state})
+    if form.is_bound and form.is_valid():
+        try:
+            decision_transition(
+                decision_id=decision.pk,
+                action=Action.START_REVIEW,
+                actor=user,
+                seen_state=form.seen(),
+                reasons=form.cleaned_data["reasons"],
+            )
+        except MoveNotAllowed as refusal:
+            return someone_decided_first(request, decision.pk, refusal)
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.messages)
+        else:
+            messages.success(
+                request,
+                "You started a review. The current budget stays in place until you agree, "
+                "vary or return it.",
+            )
+            return case_redirect(decision.pk)
+    return _render(request, "start_review.html", decision, form=form)
+
+
+@role_required(*CONTRIBUTION_ROLES)
+def contribution(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """What the person pays a year towards the final budget, from the financial assessment."""
+    user = signed_in_user(request)
+    decision = decision_or_404(decision_id)
+    if not case_actions(decision, user).set_contribution:
+        return not_offered(request, decision, "enter a contribution")
+    current = decision.contribution_annual_pence
+    initial = {} if current is None else {"contribution": f"{current // 100}.{current % 100:02d}"}
+    form = ContributionForm(_data(request), initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            decision_set_contribution(
+                decision_id=decision.pk,
+                actor=user,
+                contribution_pence=form.cleaned_data["contribution"],
+            )
+        except TransitionRefused as refusal:
+            form.add_error("contribution", refusal.messages)
+        else:
+            messages.success(
+                request,
+                f"{decision.person} pays "
+                f"{format_pounds(form.cleaned_data['contribution'])} a year.",
+            )
+            return case_redirect(decision.pk)
+    return _render(request, "contribution.html", decision, form=form)
