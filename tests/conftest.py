@@ -1,5 +1,6 @@
 """The cast of users every permission test can call on, and the real Celery worker fixture."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,33 @@ from ras.celery import app as celery_app
 
 PASSWORD = "correct-horse-battery-staple"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Reference data that migrations seed: (migration module, its seeding function).
+REFERENCE_DATA_SEEDS = (
+    ("ras.accounts.migrations.0002_role_groups", "create_role_groups"),
+    ("allocations.migrations.0002_seed_client_groups", "seed"),
+    ("reviews.migrations.0002_seed_authority_and_reasons", "seed"),
+)
+DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "django_db_reset_sequences")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Puts back the migrations' reference data (roles, client groups, delegated authority,
+    reason codes) when a test that flushes the database (live server, real workers) ran before.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not set(DATABASE_FIXTURES) & set(request.fixturenames):
+        return
+    transactional = bool({"live_server", "transactional_db"} & set(request.fixturenames)) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+    from django.db import connection
+
+    for module_name, function_name in REFERENCE_DATA_SEEDS:
+        getattr(importlib.import_module(module_name), function_name)(apps, connection.schema_editor)
 
 
 def make_user(role: Role, email: str, full_name: str) -> User:
