@@ -211,3 +211,114 @@ class IndicativeBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.indicative_annual_pence} pence a year"
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class RecalculationRun(models.Model):
+    """Prices a scope of historical assessments with one table version, changing no budget.
+
+    The scope is the table's client group, optionally a submission date range, and either every
+    submitted assessment or only those with a decided budget.
+    """
+
+    table_version = models.ForeignKey(
+        AllocationTableVersion, on_delete=models.PROTECT, related_name="recalculation_runs"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    request_token = models.UUIDField(
+        unique=True, help_text="From the start form, so a double click starts one run."
+    )
+    submitted_from = models.DateField(null=True, blank=True)
+    submitted_to = models.DateField(null=True, blank=True)
+    decided_only = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.QUEUED)
+    chunk_size = models.PositiveIntegerField()
+    total_count = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of {self.table_version}"
+
+    @property
+    def is_partial(self) -> bool:
+        """A cancelled or failed run's results cover only part of its scope."""
+        return self.state in (RunState.CANCELLED, RunState.FAILED) or (
+            self.done_count < self.total_count and self.state == RunState.COMPLETED
+        )
+
+
+class RecalculationChunk(models.Model):
+    """A contiguous range of assessment ids, priced by one Celery task."""
+
+    run = models.ForeignKey(RecalculationRun, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first_assessment_id = models.BigIntegerField()
+    last_assessment_id = models.BigIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    result_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["run", "number"], name="one_chunk_number_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of run {self.run_id}"
+
+
+class RecalculationResult(models.Model):
+    """One assessment priced by a run. Written set-based, many thousands at a time.
+
+    No database foreign keys: checking them costs more than the pricing (see DESIGN.md). Results
+    are removed with their run by `allocations.recalculation` services, never left behind.
+    """
+
+    run = models.ForeignKey(
+        RecalculationRun, on_delete=models.DO_NOTHING, db_constraint=False, related_name="results"
+    )
+    assessment = models.ForeignKey(
+        "questionnaires.Assessment",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    total_points = models.PositiveIntegerField()
+    carer_level = models.CharField(max_length=40)
+    full_needs_annual_pence = models.BigIntegerField()
+    indicative_annual_pence = models.BigIntegerField()
+    original_indicative_annual_pence = models.BigIntegerField(
+        null=True, blank=True, help_text="Under the table that priced it when it was submitted."
+    )
+    final_annual_pence = models.BigIntegerField(
+        null=True, blank=True, help_text="The decided final budget, if there is one."
+    )
+    difference_pence = models.BigIntegerField(
+        null=True, blank=True, help_text="New indicative amount minus the original one."
+    )
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["run", "assessment"], name="one_result_per_run_and_assessment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.run_id}, assessment {self.assessment_id}"

@@ -218,6 +218,9 @@ EMERGENCY_CONFIRM_DAYS = env.int("EMERGENCY_CONFIRM_DAYS", default=3)
 REVIEWS_EMAIL_FROM = env("REVIEWS_EMAIL_FROM", default="care.budgets@example.org")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
+# Recalculation runs price this many assessments (a contiguous range of ids) in one Celery task.
+RECALCULATION_CHUNK_SIZE = env.int("RECALCULATION_CHUNK_SIZE", default=20_000)
+
 # How long /healthz waits for a Celery worker to answer a ping.
 HEALTH_WORKER_PING_TIMEOUT_SECONDS = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 
