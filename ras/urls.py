@@ -15,9 +15,11 @@ urlpatterns = [
     path("self-assessment/", include("questionnaires.urls")),
     path("self-assessment/", include("allocations.urls.assessment")),
     path("cases/", include("reviews.urls.cases")),
+    path("your-budget/", include("reviews.urls.person")),
     path("staff/assessments/", include("allocations.urls.staff_assessments")),
     path("api/", include("allocations.urls.api")),
     path("api/", include("allocations.urls.assessments_api")),
+    path("api/", include("reviews.urls.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

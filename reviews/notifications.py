@@ -21,12 +21,14 @@ def decision_event_emails(event: DecisionEvent) -> list[tuple[str, str, str, lis
     ]
     if decision.person.user is not None:
         person_addresses.append(decision.person.user.email)
-    link = f"{settings.SITE_URL}/accounts/home/"
     person_body = (
         "Hello,\n\nThere is news about a care and support budget. "
-        f"Sign in to read it: {link}\n\n{settings.COUNCIL_NAME}"
+        f"Sign in to read it: {settings.SITE_URL}/your-budget/\n\n{settings.COUNCIL_NAME}"
     )
-    staff_body = f"Hello,\n\nA decision you work on has changed. Sign in to see it: {link}\n"
+    staff_body = (
+        "Hello,\n\nA decision you work on has changed. "
+        f"Sign in to see it: {settings.SITE_URL}/cases/\n"
+    )
     emails = []
     recipients = [address for address in person_addresses if address != event.actor.email]
     if recipients:

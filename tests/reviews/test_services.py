@@ -372,7 +372,8 @@ def test_each_decision_emails_the_person_and_worker_with_no_details(
     for message in mail.outbox:
         assert "£" not in message.body
         assert "meals" not in message.body.lower()
-        assert "/accounts/home/" in message.body
+        link = "/your-budget/" if service_user.email in message.to else "/cases/"
+        assert link in message.body
 
 
 def test_returning_to_the_person_opens_a_copy_and_resubmitting_brings_the_new_figure(

@@ -1,0 +1,1 @@
+"""The budget decisions API (Django REST framework), mounted at /api/decisions/."""
