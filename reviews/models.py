@@ -220,3 +220,41 @@ class PanelAgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting}: {self.decision}"
+
+
+class ProposalResolution(models.TextChoices):
+    KEPT = "kept", "The current budget was kept"
+    REVIEWED = "reviewed", "A review was started"
+
+
+class BudgetProposal(models.Model):
+    """A review task: a new table would change this decided budget by more than a threshold.
+
+    The decided budget stays as it is until a person resolves the proposal.
+    """
+
+    run = models.ForeignKey(
+        "allocations.RecalculationRun", on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.ForeignKey(BudgetDecision, on_delete=models.PROTECT, related_name="proposals")
+    current_annual_pence = models.BigIntegerField()
+    proposed_annual_pence = models.BigIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = models.CharField(max_length=10, choices=ProposalResolution.choices, blank=True)
+    resolution_reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["run", "decision"], name="one_proposal_per_run_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Proposal for {self.decision} from run {self.run_id}"
