@@ -16,6 +16,8 @@ urlpatterns = [
     path("self-assessment/", include("allocations.urls.assessment")),
     path("cases/", include("reviews.urls.cases")),
     path("your-budget/", include("reviews.urls.person")),
+    path("manager/", include("reviews.urls.managers")),
+    path("panels/", include("reviews.urls.panels")),
     path("staff/assessments/", include("allocations.urls.staff_assessments")),
     path("api/", include("allocations.urls.api")),
     path("api/", include("allocations.urls.assessments_api")),

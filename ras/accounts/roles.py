@@ -19,12 +19,20 @@ class Role(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Task:
+    """One thing a role can do, and the page (a URL name) where it starts."""
+
+    text: str
+    url_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class RoleHome:
     """What a role's home page says that role can do."""
 
     role: Role
     summary: str
-    can_do: tuple[str, ...]
+    can_do: tuple[Task, ...]
 
 
 ROLE_HOMES: dict[Role, RoleHome] = {
@@ -34,67 +42,66 @@ ROLE_HOMES: dict[Role, RoleHome] = {
             Role.SERVICE_USER,
             "Tell us about the support you need and see the budget we would start from.",
             (
-                "Fill in your self-assessment, a little at a time if you like",
-                "See your indicative personal budget and how it was worked out",
-                "Follow what happens next and ask us to look again at a decision",
+                Task("Fill in your self-assessment, a little at a time if you like", "saq:start"),
+                Task("See your self-assessments and carry on where you stopped", "saq:mine"),
+                Task(
+                    "See your budget, every decision about it, and ask us to look again",
+                    "your-budget:budgets",
+                ),
             ),
         ),
         RoleHome(
             Role.REPRESENTATIVE,
             "Fill in a self-assessment for someone you help, such as a relative or friend.",
             (
-                "Start and fill in a self-assessment for the person you help",
-                "See their indicative personal budget and how it was worked out",
-                "Ask us to look again at a decision on their behalf",
+                Task("Start a self-assessment for the person you help", "saq:start"),
+                Task("See the self-assessments you are filling in", "saq:mine"),
+                Task(
+                    "See their budget, every decision about it, and ask us to look again",
+                    "your-budget:budgets",
+                ),
             ),
         ),
         RoleHome(
             Role.SOCIAL_WORKER,
             "Check assessments with the people you support and agree their budgets.",
             (
-                "See your caseload and the cases waiting for you",
-                "Check a self-assessment and its indicative budget with the person",
-                "Agree the budget, or vary it within your delegated authority with reasons",
-                "Ask for an allocation outside the RAS with a costed support plan",
-                "Record an emergency allocation for a person in crisis",
+                Task("See your caseload and the cases waiting for you", "cases:caseload"),
+                Task("Check self-assessments and record your own view", "staff-assessments:list"),
+                Task("Fill in a self-assessment with someone", "staff-assessments:new"),
+                Task(
+                    "Record an emergency allocation for a person in crisis", "cases:emergency-new"
+                ),
             ),
         ),
         RoleHome(
             Role.TEAM_MANAGER,
             "Approve budgets above your team's delegated authority.",
             (
-                "See the requests waiting for your approval",
-                "Approve, decline, send to panel or return a request, with reasons",
-                "Confirm emergency allocations",
+                Task(
+                    "See the requests and emergency allocations waiting for you", "managers:queue"
+                ),
+                Task("See your team's caseload", "cases:caseload"),
+                Task("Arrange panel meetings and their agendas", "panels:meetings"),
             ),
         ),
         RoleHome(
             Role.FINANCE_LEAD,
             "Own the allocation tables and see what a change would cost.",
             (
-                "See every version of each client group's allocation table",
-                "Draft a new table, edit it in the browser or in Excel, and publish it",
-                "Compare two versions of a table",
-                "Model a table change across historical cases before publishing it",
+                Task("See every version of each client group's allocation table", "finance:index"),
+                Task("See the published tables as the public sees them", "transparency:index"),
             ),
         ),
         RoleHome(
             Role.PANEL_MEMBER,
             "Decide the large or unusual allocations brought to panel.",
-            (
-                "See the meetings you sit on and their agendas",
-                "Read each case's papers: the assessment, the plan and the reasons",
-                "Record the panel's decision with reasons",
-            ),
+            (Task("See panel meetings, their agendas and each case's papers", "panels:meetings"),),
         ),
         RoleHome(
             Role.ADMINISTRATOR,
-            "Look after accounts, roles and the settings the council controls.",
-            (
-                "Add people and give them roles",
-                "Set delegated authority limits and reason codes",
-                "Add client groups",
-            ),
+            "Look after accounts, roles, delegated authority and reason codes.",
+            (Task("Go to administration", "admin:index"),),
         ),
     )
 }

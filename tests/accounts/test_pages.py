@@ -31,8 +31,8 @@ def test_each_role_home_lists_what_that_role_can_do(role: Role, client_for: Clie
     user = user_create(email="person@example.org", full_name="A Person", roles=[role])
     page = client_for(user).get(reverse("accounts:home")).content.decode()
     assert f'<h2 class="govuk-heading-m" id="role-1">{role.value}</h2>' in page
-    for item in ROLE_HOMES[role].can_do:
-        assert escape(item) in page
+    for task in ROLE_HOMES[role].can_do:
+        assert f'href="{reverse(task.url_name)}">{escape(task.text)}</a>' in page
 
 
 def test_a_person_with_two_roles_sees_both(client_for: ClientFactory) -> None:
@@ -69,3 +69,22 @@ def test_an_unknown_address_gets_the_councils_not_found_page() -> None:
     response = Client().get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/reviews/delegatedauthority/",
+        "/admin/reviews/reasoncode/",
+        "/admin/allocations/clientgroup/add/",
+    ],
+)
+def test_administrators_edit_authority_reasons_and_client_groups(
+    path: str, administrator: User, client_for: ClientFactory
+) -> None:
+    assert client_for(administrator).get(path).status_code == 200
+
+
+def test_other_staff_hold_no_admin_permissions(social_worker: User, finance_lead: User) -> None:
+    for user in (social_worker, finance_lead):
+        assert not user.has_perm("reviews.change_delegatedauthority")
