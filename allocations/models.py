@@ -12,6 +12,8 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from ras.db_protection import protect_published_version, protect_rows_of_published_versions
+
 
 class ClientGroup(models.Model):
     code = models.SlugField(max_length=40, unique=True)
@@ -32,50 +34,13 @@ class TableStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-# Refuses a change to a version that is not a draft. The one change allowed to a published
-# version is retiring it, with nothing else touched.
-PROTECT_PUBLISHED_VERSION = pgtrigger.Trigger(
-    name="protect_published_version",
-    operation=pgtrigger.Update | pgtrigger.Delete,
-    when=pgtrigger.Before,
-    func="""
-        IF OLD.status = 'draft' THEN
-            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-        END IF;
-        IF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'retired'
-           AND (to_jsonb(NEW) - 'status') = (to_jsonb(OLD) - 'status') THEN
-            RETURN NEW;
-        END IF;
-        RAISE EXCEPTION 'Allocation table version % is % and cannot be changed or deleted.',
-            OLD.id, OLD.status USING ERRCODE = 'integrity_constraint_violation';
-    """,
-)
+TABLE_VERSION = "Allocation table version"
 
 
-def protect_rows_of_published_versions(name: str) -> pgtrigger.Trigger:
-    """Refuses adding, changing or removing a row (band, reduction) of a non-draft version."""
-    return pgtrigger.Trigger(
-        name=name,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        when=pgtrigger.Before,
-        func="""
-            DECLARE
-                version_ids bigint[];
-                frozen_id bigint;
-            BEGIN
-                version_ids := ARRAY[]::bigint[];
-                IF TG_OP <> 'INSERT' THEN version_ids := version_ids || OLD.version_id; END IF;
-                IF TG_OP <> 'DELETE' THEN version_ids := version_ids || NEW.version_id; END IF;
-                SELECT id INTO frozen_id FROM allocations_allocationtableversion
-                    WHERE id = ANY(version_ids) AND status <> 'draft' LIMIT 1;
-                IF frozen_id IS NOT NULL THEN
-                    RAISE EXCEPTION
-                        'Allocation table version % is not a draft: its rows cannot be changed.',
-                        frozen_id USING ERRCODE = 'integrity_constraint_violation';
-                END IF;
-                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-            END;
-        """,
+def protect_rows_of_published_tables(name: str) -> pgtrigger.Trigger:
+    """Refuses adding, changing or removing a band or reduction of a non-draft version."""
+    return protect_rows_of_published_versions(
+        name=name, version_table="allocations_allocationtableversion", noun=TABLE_VERSION
     )
 
 
@@ -103,7 +68,9 @@ class AllocationTableVersion(models.Model):
 
     class Meta:
         ordering = ["client_group__name", "-effective_from", "-created_at"]
-        triggers: ClassVar[list[pgtrigger.Trigger]] = [PROTECT_PUBLISHED_VERSION]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [
+            protect_published_version(name="protect_published_version", noun=TABLE_VERSION)
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(effective_from__isnull=False),
@@ -133,7 +100,7 @@ class Band(models.Model):
     class Meta:
         ordering = ["version", "position"]
         triggers: ClassVar[list[pgtrigger.Trigger]] = [
-            protect_rows_of_published_versions("protect_published_bands")
+            protect_rows_of_published_tables("protect_published_bands")
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["version", "position"], name="one_band_per_position"),
@@ -155,7 +122,7 @@ class CarerReduction(models.Model):
     class Meta:
         ordering = ["version", "id"]
         triggers: ClassVar[list[pgtrigger.Trigger]] = [
-            protect_rows_of_published_versions("protect_published_reductions")
+            protect_rows_of_published_tables("protect_published_reductions")
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(

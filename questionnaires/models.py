@@ -14,6 +14,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from ras.db_protection import protect_published_version, protect_rows_of_published_versions
 from ras.people.models import Person
 
 
@@ -23,47 +24,13 @@ class QuestionnaireStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
-PROTECT_PUBLISHED_QUESTIONNAIRE = pgtrigger.Trigger(
-    name="protect_published_questionnaire",
-    operation=pgtrigger.Update | pgtrigger.Delete,
-    when=pgtrigger.Before,
-    func="""
-        IF OLD.status = 'draft' THEN
-            RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-        END IF;
-        IF TG_OP = 'UPDATE' AND OLD.status = 'published' AND NEW.status = 'retired'
-           AND (to_jsonb(NEW) - 'status') = (to_jsonb(OLD) - 'status') THEN
-            RETURN NEW;
-        END IF;
-        RAISE EXCEPTION 'Questionnaire version % is % and cannot be changed or deleted.',
-            OLD.id, OLD.status USING ERRCODE = 'integrity_constraint_violation';
-    """,
-)
+QUESTIONNAIRE_VERSION = "Questionnaire version"
 
 
 def protect_content_of_published_questionnaires(name: str) -> pgtrigger.Trigger:
     """Refuses adding, changing or removing a domain, question or option of a non-draft version."""
-    return pgtrigger.Trigger(
-        name=name,
-        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
-        when=pgtrigger.Before,
-        func="""
-            DECLARE
-                version_ids bigint[];
-                frozen_id bigint;
-            BEGIN
-                version_ids := ARRAY[]::bigint[];
-                IF TG_OP <> 'INSERT' THEN version_ids := version_ids || OLD.version_id; END IF;
-                IF TG_OP <> 'DELETE' THEN version_ids := version_ids || NEW.version_id; END IF;
-                SELECT id INTO frozen_id FROM questionnaires_questionnaireversion
-                    WHERE id = ANY(version_ids) AND status <> 'draft' LIMIT 1;
-                IF frozen_id IS NOT NULL THEN
-                    RAISE EXCEPTION 'Questionnaire version % is published: it cannot change.',
-                        frozen_id USING ERRCODE = 'integrity_constraint_violation';
-                END IF;
-                RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-            END;
-        """,
+    return protect_rows_of_published_versions(
+        name=name, version_table="questionnaires_questionnaireversion", noun=QUESTIONNAIRE_VERSION
     )
 
 
@@ -81,7 +48,11 @@ class QuestionnaireVersion(models.Model):
 
     class Meta:
         ordering = ["code", "-number"]
-        triggers: ClassVar[list[pgtrigger.Trigger]] = [PROTECT_PUBLISHED_QUESTIONNAIRE]
+        triggers: ClassVar[list[pgtrigger.Trigger]] = [
+            protect_published_version(
+                name="protect_published_questionnaire", noun=QUESTIONNAIRE_VERSION
+            )
+        ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["code", "number"], name="one_questionnaire_number"),
         ]

@@ -10,6 +10,7 @@ from allocations.engine.money import format_percentage, format_pounds, rhu
 from allocations.engine.pricing import indicative_amounts, price, price_assessment, price_many
 from allocations.engine.results import PricingResult
 from allocations.engine.tables import Band, TableVersion
+from allocations.engine.uplift import uplift_bands
 from allocations.engine.validation import TableProblem, validate_table
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "price_assessment",
     "price_many",
     "rhu",
+    "uplift_bands",
     "validate_table",
 ]

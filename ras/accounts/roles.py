@@ -68,6 +68,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
             (
                 Task("See your caseload and the cases waiting for you", "cases:caseload"),
                 Task("Check self-assessments and record your own view", "staff-assessments:list"),
+                Task("See review tasks from a new allocation table", "proposals:list"),
                 Task("Fill in a self-assessment with someone", "staff-assessments:new"),
                 Task(
                     "Record an emergency allocation for a person in crisis", "cases:emergency-new"
@@ -91,6 +92,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
             (
                 Task("See every version of each client group's allocation table", "finance:index"),
                 Task("See the published tables as the public sees them", "transparency:index"),
+                Task("Create review tasks from a completed recalculation", "proposals:runs"),
             ),
         ),
         RoleHome(
