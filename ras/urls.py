@@ -15,6 +15,7 @@ urlpatterns = [
     path("allocation-tables/", include("allocations.urls.public")),
     path("self-assessment/", include("questionnaires.urls")),
     path("self-assessment/", include("allocations.urls.assessment")),
+    path("self-assessment/", include("allocations.urls.letters")),
     path("cases/", include("reviews.urls.cases")),
     path("your-budget/", include("reviews.urls.person")),
     path("manager/", include("reviews.urls.managers")),

@@ -102,6 +102,8 @@ ensure_pdf_libraries() {
   if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi "liberation sans"; then
     apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
   fi
+  # The tests read letters and minutes back with poppler's pdfinfo and pdftotext.
+  has pdftotext || apt_install poppler-utils
 }
 
 ensure_browser() {

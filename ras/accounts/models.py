@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from ras.accounts.roles import Role
 
@@ -56,9 +57,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
-    @property
+    @cached_property
     def roles(self) -> list[Role]:
-        """The roles this person holds, in the order the service lists them."""
+        """The roles this person holds, in the order the service lists them.
+
+        Read once per user object (a request has its own), so pages checking several roles
+        ask the database once.
+        """
         names = {group.name for group in self.groups.all()}
         return [role for role in Role if role.value in names]
 

@@ -17,6 +17,14 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "loca
 
 COUNCIL_NAME = env("COUNCIL_NAME", default="Northbrook Council")
 SERVICE_NAME = env("SERVICE_NAME", default="Care and support budgets")
+# Printed on letters.
+COUNCIL_ADDRESS_LINES = env.list(
+    "COUNCIL_ADDRESS_LINES",
+    default=["Adult Social Care", "Town Hall", "Market Street", "Northbrook", "NB1 1AA"],
+)
+COUNCIL_CONTACT_PHONE = env("COUNCIL_CONTACT_PHONE", default="01632 960000")
+COUNCIL_CONTACT_EMAIL = env("COUNCIL_CONTACT_EMAIL", default="adult.care@northbrook.example")
+COUNCIL_CONTACT_HOURS = env("COUNCIL_CONTACT_HOURS", default="Monday to Friday, 9am to 5pm")
 
 INSTALLED_APPS = [
     "ras.accounts",
@@ -229,5 +237,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
