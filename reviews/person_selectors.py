@@ -525,30 +525,3 @@ def person_actions(decision: BudgetDecision) -> PersonActions:
         continue_answers=returned and reopened is not None and not reopened.is_submitted,
         send_changed_answers=returned and reopened is not None and reopened.is_submitted,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class PlanLineWords:
-    description: str
-    units_per_week_hundredths: int
-    unit_cost_pence: int
-    annual_pence: int
-
-    @property
-    def units_per_week(self) -> str:
-        """1,050 hundredths are "10.50" hours or units a week."""
-        whole, hundredths = divmod(self.units_per_week_hundredths, 100)
-        return f"{whole:,}.{hundredths:02d}"
-
-
-def support_plan_lines(decision: BudgetDecision) -> list[PlanLineWords]:
-    """The lines of the costed support plan asked for outside the RAS, in the order entered."""
-    return [
-        PlanLineWords(
-            description=line.description,
-            units_per_week_hundredths=line.units_per_week_hundredths,
-            unit_cost_pence=line.unit_cost_pence,
-            annual_pence=line.annual_pence,
-        )
-        for line in decision.support_plan_lines.order_by("id")
-    ]

@@ -29,8 +29,8 @@ from reviews.person_selectors import (
     person_actions,
     person_timeline,
     state_in_plain_words,
-    support_plan_lines,
 )
+from reviews.selectors import support_plan
 from reviews.services import MoveNotAllowed, TransitionRefused, decision_transition
 from reviews.workflow import Action, State
 
@@ -119,7 +119,7 @@ def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             "plain": state_in_plain_words(decision, is_you=is_you, today=timezone.localdate()),
             "final": final_amount(decision),
             "timeline": person_timeline(decision, user),
-            "plan_lines": support_plan_lines(decision),
+            "plan_lines": support_plan(decision),
             "requested_pence": (
                 decision.requested_annual_pence if decision.state in REQUEST_STATES else None
             ),
