@@ -257,13 +257,20 @@ class RecalculationResult(models.Model):
     are removed with their run by `allocations.recalculation` services, never left behind.
     """
 
+    # The unique (run, assessment) index serves every read by run; no other index is kept, as
+    # each one slows the bulk writes.
     run = models.ForeignKey(
-        RecalculationRun, on_delete=models.DO_NOTHING, db_constraint=False, related_name="results"
+        RecalculationRun,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="results",
     )
     assessment = models.ForeignKey(
         "questionnaires.Assessment",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
     total_points = models.PositiveIntegerField()

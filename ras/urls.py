@@ -12,6 +12,7 @@ urlpatterns = [
     path("finance/tables/", include("allocations.urls.finance")),
     path("finance/tables/", include("allocations.urls.spreadsheets")),
     path("finance/tables/", include("allocations.urls.uplift")),
+    path("finance/recalculations/", include("allocations.urls.recalculations")),
     path("allocation-tables/", include("allocations.urls.public")),
     path("self-assessment/", include("questionnaires.urls")),
     path("self-assessment/", include("allocations.urls.assessment")),

@@ -92,6 +92,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
             (
                 Task("See every version of each client group's allocation table", "finance:index"),
                 Task("See the published tables as the public sees them", "transparency:index"),
+                Task("See what a table would do to every historical case", "recalculations:list"),
                 Task("Create review tasks from a completed recalculation", "proposals:runs"),
             ),
         ),
