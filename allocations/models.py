@@ -207,6 +207,14 @@ class RecalculationRun(models.Model):
     submitted_from = models.DateField(null=True, blank=True)
     submitted_to = models.DateField(null=True, blank=True)
     decided_only = models.BooleanField(default=False)
+    option_points = models.JSONField(
+        null=True,
+        blank=True,
+        help_text=(
+            "A what-if scoring scheme, never published by the run: {option id: points}. When set,"
+            " each case's points are worked out again from its stored answers."
+        ),
+    )
     state = models.CharField(max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     chunk_size = models.PositiveIntegerField()
     total_count = models.PositiveIntegerField(default=0)
