@@ -7,11 +7,17 @@ smoothly. Loading twice changes nothing.
 """
 
 import datetime
+import random
 
 from django.db import transaction
 
 from allocations import engine
-from allocations.models import AllocationTableVersion, ClientGroup
+from allocations.models import (
+    AllocationTableVersion,
+    CalibrationCase,
+    CalibrationSample,
+    ClientGroup,
+)
 from allocations.services import table_draft_create, table_draft_save, table_publish
 from ras.accounts.models import User
 
@@ -111,3 +117,63 @@ def demo_tables_load(*, finance_lead: User, today: datetime.date) -> None:
                 expected_edit_number=proposal.edit_number,
                 reason="Proposed uplift for next April",
             )
+
+
+PILOT_SAMPLE_NAME = "Pilot, spring 2026"
+PILOT_CASES = 300
+PILOT_SEED = 20260401
+PILOT_CARER_WEIGHTS = {"none": 40, "some": 30, "substantial": 20, "most": 10}
+
+
+def demo_calibration_cases(client_groups: list[ClientGroup]) -> list[CalibrationCase]:
+    """300 pilot cases: today's cost is the demo table's amount give or take about 12%, with
+    one case in 20 far off (a package set long ago, or one with costly specialist care)."""
+    generator = random.Random(PILOT_SEED)  # noqa: S311 - demonstration figures, not security
+    tables = {
+        group.pk: engine.TableVersion.from_mapping(
+            bands=demo_bands(GROUP_SCALE_PERCENT[group.code]),
+            carer_reductions_bp=CARER_REDUCTIONS_BP,
+        )
+        for group in client_groups
+    }
+    levels = list(PILOT_CARER_WEIGHTS)
+    weights = list(PILOT_CARER_WEIGHTS.values())
+    cases = []
+    for number in range(1, PILOT_CASES + 1):
+        group = client_groups[(number - 1) % len(client_groups)]
+        points = min(140, max(0, round(generator.triangular(0, 140, 55))))
+        level = generator.choices(levels, weights)[0]
+        ras = engine.indicative_amounts(tables[group.pk], points, level)[2]
+        if generator.random() < 0.05:
+            factor_percent = generator.choice((45, 55, 170, 190, 220))
+        else:
+            factor_percent = round(generator.gauss(100, 12))
+        # Whole pounds, as packages are costed; no package costs less than £1,200 a year.
+        actual_pounds = max(1_200, engine.rhu(ras * max(factor_percent, 10), 10_000))
+        cases.append(
+            CalibrationCase(
+                reference=f"PILOT-{number:04d}",
+                client_group=group,
+                total_points=points,
+                carer_level=level,
+                actual_annual_pence=actual_pounds * 100,
+            )
+        )
+    return cases
+
+
+@transaction.atomic
+def demo_calibration_load(*, finance_lead: User) -> None:
+    """The pilot sample of existing cases with their actual costs. Loading twice changes nothing."""
+    if CalibrationSample.objects.filter(name=PILOT_SAMPLE_NAME).exists():
+        return
+    client_groups = list(ClientGroup.objects.filter(code__in=GROUP_SCALE_PERCENT).order_by("code"))
+    if not client_groups:
+        return
+    sample = CalibrationSample.objects.create(
+        name=PILOT_SAMPLE_NAME, uploaded_by=finance_lead, file_name="pilot-spring-2026.xlsx"
+    )
+    cases = demo_calibration_cases(client_groups)
+    for case in cases:
+        case.sample = sample
+    CalibrationCase.objects.bulk_create(cases)

@@ -304,3 +304,41 @@ class RecalculationResult(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.run_id}, assessment {self.assessment_id}"
+
+
+class CalibrationSample(models.Model):
+    """Existing cases with what their care really costs, imported to test a table before go-live."""
+
+    name = models.CharField(max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalibrationCase(models.Model):
+    """One existing case: its points, carer level and its actual package cost a year, in pence."""
+
+    sample = models.ForeignKey(CalibrationSample, on_delete=models.CASCADE, related_name="cases")
+    reference = models.CharField(max_length=60)
+    client_group = models.ForeignKey(ClientGroup, on_delete=models.PROTECT, related_name="+")
+    total_points = models.PositiveIntegerField()
+    carer_level = models.CharField(max_length=40)
+    actual_annual_pence = models.BigIntegerField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["sample", "reference"], name="one_calibration_case_per_reference"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} in {self.sample_id}"

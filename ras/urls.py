@@ -13,6 +13,7 @@ urlpatterns = [
     path("finance/tables/", include("allocations.urls.spreadsheets")),
     path("finance/tables/", include("allocations.urls.uplift")),
     path("finance/recalculations/", include("allocations.urls.recalculations")),
+    path("finance/calibration/", include("allocations.urls.calibration")),
     path("allocation-tables/", include("allocations.urls.public")),
     path("self-assessment/", include("questionnaires.urls")),
     path("self-assessment/", include("allocations.urls.assessment")),

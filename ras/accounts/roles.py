@@ -94,6 +94,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                 Task("See the published tables as the public sees them", "transparency:index"),
                 Task("See what a table would do to every historical case", "recalculations:list"),
                 Task("Create review tasks from a completed recalculation", "proposals:runs"),
+                Task("Calibrate a table against what care really costs", "calibration:list"),
             ),
         ),
         RoleHome(

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from allocations.models import AllocationTableVersion, IndicativeBudget
+from allocations.models import AllocationTableVersion, CalibrationSample, IndicativeBudget
 from questionnaires.models import Assessment, AssessmentStatus
 from reviews.models import BudgetDecision
 from reviews.workflow import State
@@ -24,3 +24,4 @@ def test_demo_data_loads_a_story_and_loading_it_again_changes_nothing() -> None:
     assert decision.state == State.INDICATIVE
     assert decision.social_worker is not None
     assert decision.social_worker.email == "social.worker@example.org"
+    assert CalibrationSample.objects.get(name="Pilot, spring 2026").cases.count() == 300

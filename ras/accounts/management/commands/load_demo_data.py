@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from allocations.demo import demo_tables_load
+from allocations.demo import demo_calibration_load, demo_tables_load
 from ras.accounts.demo import DEMO_ACCOUNTS, demo_accounts_load
 from ras.accounts.roles import Role
 from reviews.demo import demo_assessments_load
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         users = demo_accounts_load(password=settings.DEMO_PASSWORD)
         by_role = {user.roles[0]: user for user in users}
         demo_tables_load(finance_lead=by_role[Role.FINANCE_LEAD], today=timezone.localdate())
+        demo_calibration_load(finance_lead=by_role[Role.FINANCE_LEAD])
         demo_assessments_load(
             service_user=by_role[Role.SERVICE_USER],
             representative=by_role[Role.REPRESENTATIVE],
