@@ -1,8 +1,10 @@
 """Forms of the recalculation pages. They check what was typed; the services decide the rest.
 
 Starting a run names a table version, an optional range of submission dates (GOV.UK date inputs:
-day, month and year boxes) and which cases to include. A hidden request token, made when the form
-is shown, lets the service turn a double click into one run.
+day, month and year boxes), which cases to include and, optionally, other points for some options
+of the questionnaire (what-if scoring: a box per option, prefilled with its points; only changed
+ones count). A hidden request token, made when the form is shown, lets the service turn a double
+click into one run.
 """
 
 import datetime
@@ -15,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from allocations.models import AllocationTableVersion, RecalculationRun
+from questionnaires.models import Option
 
 EVERY_SUBMITTED_CASE = "all"
 DECIDED_CASES_ONLY = "decided"
@@ -26,6 +29,7 @@ DATE_FIELDS = {
 }
 
 _WHOLE_NUMBER = re.compile(r"^\d+$")
+MAX_WHAT_IF_POINTS = 1000
 
 
 def _date_part_field() -> forms.CharField:
@@ -70,12 +74,18 @@ class RunStartForm(forms.Form):
         *args: Any,
         versions: Iterable[AllocationTableVersion],
         today: datetime.date,
+        options: Iterable[Option] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.versions = {version.pk: version for version in versions}
         self.today = today
         self._fresh_token = False
+        self.options = list(options)
+        for option in self.options:
+            self.fields[points_field_name(option)] = forms.CharField(
+                required=False, strip=True, max_length=20, initial=str(option.points)
+            )
 
     def clean_version(self) -> AllocationTableVersion:
         version = self.versions.get(self.cleaned_data["version"])
@@ -96,7 +106,29 @@ class RunStartForm(forms.Form):
                 "The last submission date must be the same as or after the first",
             )
         cleaned["decided_only"] = cleaned.get("cases") == DECIDED_CASES_ONLY
+        cleaned["option_points"] = self._option_points()
         return cleaned
+
+    def _option_points(self) -> dict[int, int] | None:
+        """The what-if points of the options whose box differs from their points (a box left
+        blank or not sent keeps them); None when none differs. A box that is not a whole number
+        from 0 to 1,000 gets an error."""
+        changed = {}
+        for option in self.options:
+            name = points_field_name(option)
+            typed = self.cleaned_data.get(name) or ""
+            if self.has_error(name) or not typed:
+                continue
+            if not _WHOLE_NUMBER.match(typed) or int(typed) > MAX_WHAT_IF_POINTS:
+                self.add_error(
+                    name,
+                    f"Points for ‘{option.question.text}’ – ‘{option.label}’ "
+                    f"must be a whole number from 0 to {MAX_WHAT_IF_POINTS:,}",
+                )
+                continue
+            if int(typed) != option.points:
+                changed[option.pk] = int(typed)
+        return changed or None
 
     def _date(self, name: str, what: str) -> datetime.date | None:
         """The date typed in the three boxes of `name`; None if all are blank or it is wrong,
@@ -152,6 +184,11 @@ class RunStartForm(forms.Form):
             return str(uuid.UUID(str(posted)))
         except ValueError:
             return str(uuid.uuid4())
+
+
+def points_field_name(option: Option) -> str:
+    """The name of the what-if points box of `option`."""
+    return f"points_{option.pk}"
 
 
 class RunCompareForm(forms.Form):

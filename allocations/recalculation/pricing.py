@@ -12,6 +12,7 @@ half-way leaves no trace: its transaction is rolled back and the chunk stays to 
 """
 
 import time
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -28,7 +29,7 @@ from allocations.models import (
     RecalculationRun,
     RunState,
 )
-from allocations.recalculation.scope import scope_sql
+from allocations.recalculation.scope import rescored_points_sql, scope_sql
 from allocations.selectors import engine_table
 
 ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
@@ -127,6 +128,17 @@ def _chunk_write(
         last_id=chunk.last_assessment_id,
     )
     quote = connection.ops.quote_name
+    first_id, last_id = chunk.first_assessment_id, chunk.last_assessment_id
+    # A what-if run scores each case again from its answers; any other uses its stored points.
+    rescored_sql = ""
+    rescored_params: tuple[Any, ...] = ()
+    points_column = "a.total_points"
+    if run.option_points is not None:
+        rescored_sql, rescored_params = rescored_points_sql(
+            run.option_points, first_id=first_id, last_id=last_id
+        )
+        points_column = "w.total_points"
+    from_params = (*scope.from_params, *rescored_params)
     with connection.cursor() as cursor:
         # Just-in-time compilation costs more than it saves on statements this size.
         cursor.execute("SET LOCAL jit = off")
@@ -134,9 +146,9 @@ def _chunk_write(
         # looks each budget up one by one; merging the id-ordered ranges is a third faster.
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(
-            f"SELECT DISTINCT a.total_points, a.carer_level FROM {scope.from_sql} "  # noqa: S608
-            f"WHERE {scope.where_sql}",
-            scope.params,
+            f"SELECT DISTINCT {points_column}, a.carer_level"  # noqa: S608
+            f" FROM {scope.from_sql}{rescored_sql} WHERE {scope.where_sql}",
+            (*from_params, *scope.where_params),
         )
         pairs: list[tuple[int, str]] = cursor.fetchall()
         points, levels, full_needs, indicative = [], [], [], []
@@ -149,26 +161,25 @@ def _chunk_write(
         delay_seconds = float(getattr(settings, "RECALCULATION_CHUNK_DELAY_SECONDS", 0))
         if delay_seconds > 0:
             time.sleep(delay_seconds)  # test-only: lets a fault test stop a worker mid-chunk
-        first_id, last_id = chunk.first_assessment_id, chunk.last_assessment_id
         cursor.execute(
             f"INSERT INTO {quote(RecalculationResult._meta.db_table)} ("  # noqa: S608
             " run_id, assessment_id, total_points, carer_level, full_needs_annual_pence,"
             " indicative_annual_pence, original_indicative_annual_pence, final_annual_pence,"
             " difference_pence)"
-            " SELECT %s, a.id, a.total_points, a.carer_level, p.full_needs_annual_pence,"
+            f" SELECT %s, a.id, {points_column}, a.carer_level, p.full_needs_annual_pence,"
             " p.indicative_annual_pence, b.indicative_annual_pence, d.final_annual_pence,"
             " p.indicative_annual_pence - b.indicative_annual_pence"
-            f" FROM {scope.from_sql}"
+            f" FROM {scope.from_sql}{rescored_sql}"
             " JOIN unnest(%s::integer[], %s::text[], %s::bigint[], %s::bigint[])"
             "  AS p(total_points, carer_level, full_needs_annual_pence, indicative_annual_pence)"
-            "  ON p.total_points = a.total_points AND p.carer_level = a.carer_level"
+            f"  ON p.total_points = {points_column} AND p.carer_level = a.carer_level"
             f" LEFT JOIN {quote(IndicativeBudget._meta.db_table)} AS b"
             "  ON b.assessment_id = a.id AND b.assessment_id BETWEEN %s AND %s"
             f" WHERE {scope.where_sql}"
             " ON CONFLICT (run_id, assessment_id) DO NOTHING",
             [
                 run.pk,
-                *scope.from_params,
+                *from_params,
                 points,
                 levels,
                 full_needs,

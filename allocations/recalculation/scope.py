@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from allocations.models import RecalculationRun
 from allocations.recalculation.decided import decided_budgets_sql
-from questionnaires.models import Assessment, AssessmentStatus
+from questionnaires.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Option,
+    Perspective,
+    Question,
+    QuestionnaireStatus,
+    QuestionnaireVersion,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +103,125 @@ def scope_sql(
     if first_id is not None and last_id is not None:
         conditions.append("a.id BETWEEN %s AND %s")
         where_params += [first_id, last_id]
+    if run.option_points is not None:
+        # A what-if run re-scores each case from its own answers: a case without them (made
+        # without answers, as generated load data may be) cannot be re-scored, so is left out.
+        conditions.append(f"EXISTS ({_SCORED_ANSWERS_SQL} AND x.assessment_id = a.id)")
+        where_params.append(Perspective.PERSON)
     return ScopeSql(
         from_sql=from_sql,
         from_params=tuple(from_params),
         where_sql=" AND ".join(conditions),
         where_params=tuple(where_params),
     )
+
+
+_SCORED_ANSWERS_SQL = (
+    f"SELECT 1 FROM {Answer._meta.db_table} AS x"  # noqa: S608 - table names from the models
+    f" JOIN {Question._meta.db_table} AS q ON q.id = x.question_id AND NOT q.is_carer_question"
+    " WHERE x.perspective = %s"
+)
+
+
+def rescored_points_sql(
+    option_points: dict[str, int], *, first_id: int, last_id: int
+) -> tuple[str, tuple[Any, ...]]:
+    """A ``JOIN`` giving each assessment of an id range (included) its points worked out again
+    from its stored person's answers, as ``w.total_points``.
+
+    Each answer scores the what-if points of its option when `option_points` ({option id as a
+    string: points}) names it, else the option's own points; the carer question scores nothing.
+    Nothing is read from or written to the questionnaire but its options' points.
+    """
+    option_ids = [int(option_id) for option_id in option_points]
+    points = [int(value) for value in option_points.values()]
+    sql = (
+        " JOIN (SELECT x.assessment_id,"  # noqa: S608 - table names from the models
+        " sum(COALESCE(w_o.points, o.points))::integer AS total_points"
+        f" FROM {Answer._meta.db_table} AS x"
+        f" JOIN {Question._meta.db_table} AS q ON q.id = x.question_id AND NOT q.is_carer_question"
+        f" JOIN {Option._meta.db_table} AS o ON o.id = x.option_id"
+        " LEFT JOIN unnest(%s::bigint[], %s::integer[]) AS w_o(option_id, points)"
+        "  ON w_o.option_id = o.id"
+        " WHERE x.perspective = %s AND x.assessment_id BETWEEN %s AND %s"
+        " GROUP BY x.assessment_id) AS w ON w.assessment_id = a.id"
+    )
+    return sql, (option_ids, points, Perspective.PERSON, first_id, last_id)
+
+
+def unscorable_count(run: RecalculationRun, *, client_group_code: str) -> int:
+    """How many cases of a what-if run's scope were left out for having no stored answers."""
+    if run.option_points is None:
+        return 0
+    everything = RecalculationRun(
+        pk=run.pk,
+        created_at=run.created_at,
+        submitted_from=run.submitted_from,
+        submitted_to=run.submitted_to,
+        decided_only=run.decided_only,
+        option_points=None,
+    )
+    scope = scope_sql(everything, client_group_code=client_group_code)
+    sql = (
+        f"SELECT count(*) FROM {scope.from_sql} WHERE {scope.where_sql}"  # noqa: S608
+        f" AND NOT EXISTS ({_SCORED_ANSWERS_SQL} AND x.assessment_id = a.id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scope.params, Perspective.PERSON])
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def what_if_questionnaire() -> QuestionnaireVersion | None:
+    """The questionnaire whose options a what-if run may score differently: the council's
+    published self-assessment, else the newest published questionnaire; None if none is."""
+    published = QuestionnaireVersion.objects.filter(status=QuestionnaireStatus.PUBLISHED)
+    return (
+        published.filter(code="saq").order_by("-number").first()
+        or published.order_by("-published_at", "-pk").first()
+    )
+
+
+def what_if_options() -> list[Option]:
+    """The options of the scored questions of `what_if_questionnaire()`, in its order."""
+    questionnaire = what_if_questionnaire()
+    if questionnaire is None:
+        return []
+    return list(
+        Option.objects.filter(version=questionnaire, question__is_carer_question=False)
+        .select_related("question")
+        .order_by("question__position", "position")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfChange:
+    """One option a what-if run scores differently: its question, label and both points."""
+
+    option_id: int
+    question_text: str
+    option_label: str
+    points_now: int
+    what_if_points: int
+
+
+def what_if_changes(run: RecalculationRun) -> list[WhatIfChange]:
+    """The options `run` scores differently, in the questionnaire's order (empty if none)."""
+    if not run.option_points:
+        return []
+    options = Option.objects.filter(pk__in=[int(key) for key in run.option_points]).select_related(
+        "question"
+    )
+    return [
+        WhatIfChange(
+            option_id=option.pk,
+            question_text=option.question.text,
+            option_label=option.label,
+            points_now=option.points,
+            what_if_points=int(run.option_points[str(option.pk)]),
+        )
+        for option in sorted(options, key=lambda o: (o.question.position, o.position))
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ split into chunks (contiguous ranges of assessment ids), each priced by one Cele
 leads start, cancel, resume or delete runs.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from uuid import UUID
 
 from django.conf import settings
@@ -24,8 +24,9 @@ from allocations.models import (
     RunState,
 )
 from allocations.recalculation.pricing import run_complete_if_done
-from allocations.recalculation.scope import RunScope, chunk_bounds
+from allocations.recalculation.scope import RunScope, chunk_bounds, what_if_questionnaire
 from allocations.recalculation.tasks import price_chunk
+from questionnaires.models import Option
 from ras.accounts.models import User
 from ras.accounts.roles import Role
 
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
+MAX_WHAT_IF_POINTS = 1000
 
 
 class RecalculationRefused(Exception):
@@ -77,8 +79,13 @@ def recalculation_start(
     actor: User,
     scope: RunScope,
     request_token: UUID,
+    option_points: Mapping[int, int] | None = None,
 ) -> RecalculationRun:
     """Starts a run of `table_version` (draft or published) over `scope`, changing no budget.
+
+    With `option_points` ({option id: points}), a what-if scoring scheme, each case's points
+    are worked out again from its stored answers, scoring those options so; the questionnaire
+    itself never changes. Cases with no stored answers cannot be re-scored and are left out.
 
     The scope is the submitted assessments of the table's client group (see
     `allocations.recalculation.scope`). The run is split into chunks of at most
@@ -89,19 +96,29 @@ def recalculation_start(
 
     Raises:
         PermissionDenied: if `actor` is not a finance lead.
-        RecalculationRefused: if the dates are in the future or out of order, or the token was
-            used for a run of another table.
+        RecalculationRefused: if the dates are in the future or out of order, the token was
+            used for a run of another table, or `option_points` names an option not of the
+            published questionnaire's scored questions or points not a whole number from 0 to
+            1,000.
     """
     _require_finance_lead(actor)
     existing = RecalculationRun.objects.filter(request_token=request_token).first()
     if existing is not None:
         return _same_request(existing, table_version)
     problems = scope_problems(scope)
+    stored_points = None
+    if option_points:
+        stored_points, points_problems = _what_if_points(option_points)
+        problems += points_problems
     if problems:
         raise RecalculationRefused(problems)
     try:
         return _run_create(
-            table_version=table_version, actor=actor, scope=scope, request_token=request_token
+            table_version=table_version,
+            actor=actor,
+            scope=scope,
+            request_token=request_token,
+            option_points=stored_points,
         )
     except IntegrityError:
         # Someone sent the same form at the same moment and their run was committed first.
@@ -109,6 +126,42 @@ def recalculation_start(
         if existing is None:
             raise
         return _same_request(existing, table_version)
+
+
+def what_if_points_problems(option_points: Mapping[int, int]) -> list[str]:
+    """What is wrong with a what-if scoring scheme, in words for the start form (empty when
+    none)."""
+    return _what_if_points(option_points)[1]
+
+
+def _what_if_points(option_points: Mapping[int, int]) -> tuple[dict[str, int], list[str]]:
+    """The scheme as the run stores it ({option id as a string: points}), and its problems."""
+    questionnaire = what_if_questionnaire()
+    if questionnaire is None:
+        return {}, ["There is no published questionnaire, so no points can be changed."]
+    ids = [key for key in option_points if isinstance(key, int) and not isinstance(key, bool)]
+    scored = set(
+        Option.objects.filter(
+            pk__in=ids, version=questionnaire, question__is_carer_question=False
+        ).values_list("pk", flat=True)
+    )
+    problems = []
+    if any(key not in scored for key in option_points):
+        problems.append(
+            f"Only the answers to the scored questions of {questionnaire.title} can be given "
+            "other points: the carer question and options of other questionnaires cannot."
+        )
+    if any(
+        not isinstance(points, int)
+        or isinstance(points, bool)
+        or not 0 <= points <= MAX_WHAT_IF_POINTS
+        for points in option_points.values()
+    ):
+        problems.append(f"Points must be whole numbers from 0 to {MAX_WHAT_IF_POINTS:,}.")
+    stored = (
+        {str(key): int(points) for key, points in option_points.items()} if not problems else {}
+    )
+    return stored, problems
 
 
 def _same_request(run: RecalculationRun, table_version: AllocationTableVersion) -> RecalculationRun:
@@ -126,10 +179,12 @@ def _run_create(
     actor: User,
     scope: RunScope,
     request_token: UUID,
+    option_points: dict[str, int] | None,
 ) -> RecalculationRun:
     chunk_size: int = settings.RECALCULATION_CHUNK_SIZE
     run = RecalculationRun.objects.create(
         table_version=table_version,
+        option_points=option_points,
         started_by=actor,
         request_token=request_token,
         submitted_from=scope.submitted_from,

@@ -42,6 +42,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from allocations.models import AllocationTableVersion, RecalculationRun
 from allocations.recalculation.histogram import HistogramChart, histogram_chart
+from allocations.recalculation.scope import (
+    WhatIfChange,
+    unscorable_count,
+    what_if_changes,
+    what_if_options,
+)
 from allocations.recalculation.services import (
     RecalculationRefused,
     RunScope,
@@ -67,9 +73,10 @@ from allocations.recalculation.summaries import (
     run_result_rows,
     run_summary,
 )
-from allocations.recalculation_forms import RunCompareForm, RunStartForm
+from allocations.recalculation_forms import RunCompareForm, RunStartForm, points_field_name
 from allocations.selectors import table_versions
 from questionnaires.carer_levels import carer_level_label
+from questionnaires.models import Option
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
@@ -167,9 +174,12 @@ def run_list(request: HttpRequest) -> HttpResponse:
 def run_start(request: HttpRequest) -> HttpResponse:
     """Start a run of a table version over a scope of historical assessments."""
     versions = list(table_versions())
+    options = what_if_options()
     refusals: list[ErrorLink] = []
     if request.method == "POST":
-        form = RunStartForm(request.POST, versions=versions, today=timezone.localdate())
+        form = RunStartForm(
+            request.POST, versions=versions, today=timezone.localdate(), options=options
+        )
         if form.is_valid():
             try:
                 run = recalculation_start(
@@ -181,6 +191,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
                         decided_only=form.cleaned_data["decided_only"],
                     ),
                     request_token=form.cleaned_data["request_token"],
+                    option_points=form.cleaned_data["option_points"],
                 )
             except RecalculationRefused as refused:
                 refusals = [ErrorLink("#id_version", message) for message in refused.messages]
@@ -192,6 +203,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
             initial={"version": _preselected_version(request, versions)},
             versions=versions,
             today=timezone.localdate(),
+            options=options,
         )
     error_links = refusals + _form_error_links(form)
     return render(
@@ -209,9 +221,67 @@ def run_start(request: HttpRequest) -> HttpResponse:
             "selected_version": str(form["version"].value() or ""),
             "error_links": error_links,
             "date_fields": _date_fields(form),
+            "what_if_questions": _what_if_questions(form, options),
         },
         status=409 if refusals else 400 if error_links else 200,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PointsBox:
+    """One option's what-if points box: its name, label, points now, what is in it, errors."""
+
+    name: str
+    label: str
+    points_now: int
+    value: str
+    errors: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfQuestion:
+    """A scored question of the what-if section, with a points box for each of its options."""
+
+    number: int
+    text: str
+    boxes: list[PointsBox]
+
+
+def _what_if_questions(form: RunStartForm, options: Sequence[Option]) -> list[WhatIfQuestion]:
+    questions: list[WhatIfQuestion] = []
+    for number, (_, group) in enumerate(
+        itertools.groupby(options, key=lambda option: option.question_id), start=1
+    ):
+        question_options = list(group)
+        boxes = []
+        for option in question_options:
+            name = points_field_name(option)
+            value = form[name].value()
+            boxes.append(
+                PointsBox(
+                    name=name,
+                    label=option.label,
+                    points_now=option.points,
+                    value=str(option.points if value is None else value),
+                    errors=[str(error) for error in form.errors.get(name, [])],
+                )
+            )
+        questions.append(
+            WhatIfQuestion(number=number, text=question_options[0].question.text, boxes=boxes)
+        )
+    return questions
+
+
+def _what_if_context(run: RecalculationRun) -> dict[str, Any]:
+    """What a run scores differently, and how many cases it left out for having no answers."""
+    changes: list[WhatIfChange] = what_if_changes(run)
+    return {
+        "what_if_changes": changes,
+        "what_if": run.option_points is not None,
+        "unscorable_count": unscorable_count(
+            run, client_group_code=run.table_version.client_group.code
+        ),
+    }
 
 
 def _preselected_version(request: HttpRequest, versions: Sequence[AllocationTableVersion]) -> str:
@@ -289,7 +359,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "allocations/recalculations/detail.html",
-        {"run": run, **_progress_context(run, progress)},
+        {"run": run, **_progress_context(run, progress), **_what_if_context(run)},
     )
 
 
@@ -403,6 +473,7 @@ def run_results(request: HttpRequest, pk: int) -> HttpResponse:
             "xlsx_too_large": summary.result_count > XLSX_MAX_RESULTS,
             "version_url": _url_or_none("finance:version-detail", pk=run.table_version_id),
             "compare_url": f"{reverse('recalculations:compare')}?{urlencode({'b': run.pk})}",
+            **_what_if_context(run),
         },
     )
 

@@ -259,3 +259,14 @@ def test_a_run_started_on_the_page_is_priced_by_a_real_worker_as_the_page_watche
     run.refresh_from_db()
     assert run.state == RunState.COMPLETED
     assert run.results.count() == 3
+
+
+def test_the_what_if_scoring_section_is_accessible_when_open(
+    page: Page, live_server: LiveServer, finance_lead: User, published_version, questionnaire
+) -> None:
+    sign_in(page, live_server, finance_lead.email)
+    page.goto(f"{live_server.url}/finance/recalculations/new/?version={published_version.pk}")
+    page.locator("#what-if > summary").click()
+    expect(page.locator("#what-if")).to_have_attribute("open", "")
+    expect(page.locator("#what-if input").first).to_be_visible()
+    check_accessibility(page, "recalculation-start-what-if")
