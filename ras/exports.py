@@ -28,3 +28,21 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     writer.writerow([formula_safe(cell) for cell in header])
     writer.writerows([formula_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
+    """An .xlsx workbook with one sheet per (title, header, rows), every cell made formula-safe.
+
+    Written in openpyxl's write-only mode, so large tables stream rather than sit in memory.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([formula_safe(cell) for cell in header])
+        for row in rows:
+            sheet.append([formula_safe(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

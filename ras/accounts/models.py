@@ -27,6 +27,18 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class Team(models.Model):
+    """A team of council staff (a locality or a specialist team); figures can be split by team."""
+
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=200)
@@ -38,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False, help_text="A demonstration account: it can sign in only in local settings."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 

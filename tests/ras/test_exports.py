@@ -20,3 +20,17 @@ def test_every_cell_of_a_csv_is_made_safe() -> None:
     document = csv_text(["label", "=header"], [['=HYPERLINK("x")', 5], ["plain", -5]])
     rows = list(csv.reader(io.StringIO(document)))
     assert rows == [["label", "'=header"], ['\'=HYPERLINK("x")', "5"], ["plain", "-5"]]
+
+
+def test_every_cell_of_a_workbook_is_made_safe() -> None:
+    import openpyxl
+
+    from ras.exports import xlsx_bytes
+
+    data = xlsx_bytes([("Figures", ["label", "people"], [["=cmd|'/c calc'!A1", 7], ["Plain", 5]])])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Figures"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["label", "people"],
+        ["'=cmd|'/c calc'!A1", 7],
+        ["Plain", 5],
+    ]
