@@ -84,6 +84,9 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                 ),
                 Task("See your team's caseload", "cases:caseload"),
                 Task("Arrange panel meetings and their agendas", "panels:meetings"),
+                Task("See whether similar needs get similar budgets", "equity:dashboard"),
+                Task("See where budgets depart from the RAS, and why", "figures:variations"),
+                Task("See how long people wait", "figures:timeliness"),
             ),
         ),
         RoleHome(
@@ -95,6 +98,9 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                 Task("See what a table would do to every historical case", "recalculations:list"),
                 Task("Create review tasks from a completed recalculation", "proposals:runs"),
                 Task("Calibrate a table against what care really costs", "calibration:list"),
+                Task("See whether similar needs get similar budgets", "equity:dashboard"),
+                Task("See where budgets depart from the RAS, and why", "figures:variations"),
+                Task("See how long people wait", "figures:timeliness"),
             ),
         ),
         RoleHome(

@@ -229,6 +229,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Recalculation runs price this many assessments (a contiguous range of ids) in one Celery task.
 RECALCULATION_CHUNK_SIZE = env.int("RECALCULATION_CHUNK_SIZE", default=20_000)
 
+# Equity figures: points are grouped in bands this wide, and a final budget is far from its peers
+# when it lies more than this many interquartile ranges outside their middle half.
+EQUITY_POINTS_BAND_WIDTH = env.int("EQUITY_POINTS_BAND_WIDTH", default=10)
+EQUITY_OUTLIER_IQR_MULTIPLE = env("EQUITY_OUTLIER_IQR_MULTIPLE", default="1.5")
+
 # How long /healthz waits for a Celery worker to answer a ping.
 HEALTH_WORKER_PING_TIMEOUT_SECONDS = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)
 
