@@ -189,6 +189,10 @@ def test_an_assessment_that_does_not_exist_is_not_found(client_for, social_worke
 def test_the_list_shows_each_assessment_with_its_budget_when_priced(
     client_for, social_worker, priced, assessment, represented_assessment
 ) -> None:
+    # Newest first: the in-progress one was started the day before the other was submitted.
+    Assessment.objects.filter(pk=represented_assessment.pk).update(
+        started_at=SUBMITTED_AT - datetime.timedelta(days=1)
+    )
     response = client_for(social_worker).get(list_url())
     assert response.status_code == 200
     html = response.content.decode()
