@@ -8,6 +8,7 @@ from allocations.demo import demo_calibration_load, demo_tables_load
 from ras.accounts.demo import DEMO_ACCOUNTS, demo_accounts_load
 from ras.accounts.roles import Role
 from reviews.demo import demo_assessments_load
+from reviews.demo_history import demo_history_load
 
 
 class Command(BaseCommand):
@@ -24,6 +25,12 @@ class Command(BaseCommand):
             service_user=by_role[Role.SERVICE_USER],
             representative=by_role[Role.REPRESENTATIVE],
             social_worker=by_role[Role.SOCIAL_WORKER],
+        )
+        demo_history_load(
+            finance_lead=by_role[Role.FINANCE_LEAD],
+            social_workers=[by_role[Role.SOCIAL_WORKER]],
+            manager=by_role[Role.TEAM_MANAGER],
+            panel_member=by_role[Role.PANEL_MEMBER],
         )
         self.stdout.write(f"Demo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:

@@ -1,0 +1,234 @@
+"""Benchmark of the equity figures at a national scale, against a plain COUNT(*) of the same rows.
+
+Run from the project root::
+
+    python -m bench.equity --cases 1000000
+
+It drops and recreates its own database (``ras_bench_equity`` on the local server), migrates it,
+writes ``--cases`` historical cases with ``bench.gen_cases`` (every one decided: agreed at the
+indicative or varied), adds one decision event a case set-based (the event that set the final
+amount) and a referral to a manager for a fifth of them (the cases "outside the RAS"), then times,
+``--rounds`` times each (after one warm-up round), in the same run:
+
+- ``SELECT count(*)`` over the decided budgets joined to their assessments (the floor);
+- the selectors of the equity dashboard (``reviews.equity``): bands (median and quartiles per
+  client group and band of points), outliers, and the chart's dots;
+- the dashboard page and its bands CSV as the server makes them (Django's test client, signed in
+  as a finance lead: form, selectors, template);
+- the open data figures (``reviews.open_data``): the per-quarter medians and their CSV.
+
+The median of the rounds is reported with its ratio to the COUNT(*), in bench/results/equity.md.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS_PATH = Path(__file__).resolve().parent / "results" / "equity.md"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+AIM_SECONDS = 1.0
+
+COUNT_SQL = """
+SELECT count(*)
+  FROM reviews_budgetdecision d
+  JOIN questionnaires_assessment a ON a.id = d.assessment_id
+ WHERE d.state = ANY(ARRAY['agreed', 'varied'])
+   AND d.final_annual_pence IS NOT NULL
+   AND a.total_points IS NOT NULL
+"""
+# One event a decision (what set the final amount) and a referral for every fifth one, as the
+# workflow writes them; the generator writes decisions without their events.
+EVENTS_SQL = """
+INSERT INTO reviews_decisionevent (decision_id, action, from_state, to_state, actor_id, at,
+                                   amount_before_pence, amount_after_pence, reason_codes, reasons)
+SELECT d.id, 'refer_to_manager', 'indicative', 'awaiting_manager', d.signed_off_by_id,
+       d.signed_off_at - interval '3 days', d.indicative_annual_pence, d.final_annual_pence,
+       ARRAY['health-not-captured'], 'Needs the questionnaire does not capture.'
+  FROM reviews_budgetdecision d WHERE d.state = 'varied' AND d.id % 5 <> 0
+UNION ALL
+SELECT d.id,
+       CASE WHEN d.state = 'agreed' THEN 'agree'
+            WHEN d.id % 5 = 0 THEN 'vary' ELSE 'manager_approve' END,
+       CASE WHEN d.state = 'agreed' OR d.id % 5 = 0 THEN 'indicative' ELSE 'awaiting_manager' END,
+       d.state, d.signed_off_by_id, d.signed_off_at, d.indicative_annual_pence,
+       d.final_annual_pence,
+       CASE WHEN d.state = 'agreed' THEN ARRAY[]::text[] ELSE ARRAY['rural-travel'] END,
+       CASE WHEN d.state = 'agreed' THEN '' ELSE 'Costs more where the person lives.' END
+  FROM reviews_budgetdecision d
+"""
+
+
+def database_recreate(server_url: str, name: str) -> None:
+    """Drop the benchmark's own database (whoever is connected) and create it empty."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def timed(rounds: int, work: Callable[[], object]) -> tuple[float, list[float]]:
+    """The median and every round's seconds of `work`, after one untimed warm-up round (which
+    compiles templates and fills caches, as a running server already has)."""
+    work()
+    seconds = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        work()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds), seconds
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--cases", type=int, default=1_000_000, help="historical decided cases")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds of each query")
+    parser.add_argument("--database", default="ras_bench_equity", help="dropped and recreated")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="the local PostgreSQL server, without a database name",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS_PATH, help="markdown file to write")
+    arguments = parser.parse_args(argv)
+    if arguments.database in ("ras", "postgres", "template0", "template1"):
+        parser.error("choose a database of the benchmark's own: it is dropped on every run")
+    server_url = arguments.postgres.rstrip("/")
+    if not any(f"@{host}" in server_url or f"//{host}" in server_url for host in LOCAL_HOSTS):
+        parser.error("the benchmark only talks to a PostgreSQL on this machine")
+
+    started_at = datetime.now(tz=UTC)
+    load_before = os.getloadavg()[0]
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ras.settings.test",
+            "DATABASE_URL": f"{server_url}/{arguments.database}",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    print(f"Preparing database {arguments.database} ...", flush=True)
+    database_recreate(server_url, arguments.database)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from bench.gen_cases import cases_generate, reference_data_ensure
+    from ras.accounts.models import User
+    from reviews.equity import EquityFilters, equity_bands, equity_dots, equity_outliers
+    from reviews.open_data import open_data_csv, open_data_published, open_data_rows
+
+    call_command("migrate", verbosity=0)
+    questionnaire, tables, staff = reference_data_ensure()
+    print(f"Writing {arguments.cases:,} decided cases ...", flush=True)
+    made = cases_generate(
+        n=arguments.cases,
+        questionnaire=questionnaire,
+        tables=tables,
+        staff=staff,
+        decided_share=1.0,
+        years=3,
+        check_foreign_keys=False,
+        rebuild_indexes=arguments.cases >= 100_000,
+    )
+    load_started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(EVENTS_SQL)
+        event_count = cursor.rowcount
+        cursor.execute(
+            "VACUUM (ANALYZE) questionnaires_assessment, allocations_indicativebudget,"
+            " reviews_budgetdecision, reviews_decisionevent"
+        )
+    events_seconds = time.perf_counter() - load_started
+
+    def count_rows() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT_SQL)
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    finance_lead = User.objects.get(email="bench.finance@example.org")
+    client = Client()
+    client.force_login(finance_lead)
+
+    def page() -> None:
+        response = client.get("/equity/")
+        if response.status_code != 200:
+            raise SystemExit(f"/equity/ answered {response.status_code}")
+
+    def bands_csv() -> None:
+        response = client.get("/equity/bands.csv")
+        if response.status_code != 200:
+            raise SystemExit(f"/equity/bands.csv answered {response.status_code}")
+
+    everyone = EquityFilters()
+    rows = count_rows()
+    outliers = len(equity_outliers(everyone))
+    measured: list[tuple[str, float, list[float]]] = []
+    for name, work in (
+        ("`COUNT(*)` of the decided budgets (floor)", count_rows),
+        ("`equity_bands`: median, quartiles per group and band", lambda: equity_bands(everyone)),
+        ("`equity_outliers`: outside k x IQR, with reasons", lambda: equity_outliers(everyone)),
+        ("`equity_dots`: the chart's sample of dots", lambda: equity_dots(everyone)),
+        ("page `/equity/` (server time, all figures)", page),
+        ("CSV `/equity/bands.csv` (server time)", bands_csv),
+        ("`open_data_rows`: per group and quarter", open_data_rows),
+        ("open data CSV (suppressed, as published)", lambda: open_data_csv(open_data_published())),
+    ):
+        print(f"Timing {name} ...", flush=True)
+        median, seconds = timed(arguments.rounds, work)
+        measured.append((name, median, seconds))
+        print(f"  median {median:.3f} s", flush=True)
+
+    floor = measured[0][1]
+    lines = [
+        "# Equity figures at a national scale",
+        "",
+        f"Run {started_at:%Y-%m-%d %H:%M} UTC with `python -m bench.equity --cases "
+        f"{arguments.cases}`: {os.cpu_count()} cores, load average {load_before:.1f} at the"
+        f" start and {os.getloadavg()[0]:.1f} at the end (other work shared the machine).",
+        "",
+        f"Data: {made.cases:,} historical cases over three years and four client groups, every"
+        f" one decided ({rows:,} decided budgets: about 70% agreed at the indicative, 30% varied"
+        f" by -15% to +30%), written by `bench.gen_cases` in {made.seconds:.0f} s; then"
+        f" {event_count:,} decision events (one a case, plus a referral to a manager for four in"
+        f" five varied cases) in {events_seconds:.0f} s. {outliers:,} people are outliers.",
+        "",
+        f"Median of {arguments.rounds} rounds, all client groups, no filters (the largest"
+        " scope); the ratio is to the `COUNT(*)` of the same rows in the same run.",
+        "",
+        "| query | median (s) | x COUNT(*) | rounds (s) |",
+        "|---|---:|---:|---|",
+    ]
+    lines += [
+        f"| {name} | {median:.3f} | {median / floor:.1f} | "
+        f"{', '.join(f'{second:.3f}' for second in seconds)} |"
+        for name, median, seconds in measured
+    ]
+    page_seconds = next(median for name, median, _ in measured if name.startswith("page"))
+    verdict = "meets" if page_seconds < AIM_SECONDS else "misses"
+    lines += [
+        "",
+        f"The page {verdict} the aim of under {AIM_SECONDS:.0f} s at this scale"
+        f" ({page_seconds:.2f} s).",
+        "",
+    ]
+    arguments.output.parent.mkdir(parents=True, exist_ok=True)
+    arguments.output.write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
