@@ -22,12 +22,6 @@ LETTER_TEMPLATE = "letters/indicative_budget.html"
 LETTER_STYLESHEET = "letters/letter.css"
 PDF_VARIANT = "pdf/ua-1"
 
-# Until a council sets its own (COUNCIL_ADDRESS_LINES and COUNCIL_CONTACT_* in settings).
-DEFAULT_ADDRESS_LINES = ("Adult Social Care", "Town Hall", "Market Street", "Northbrook", "NB1 1AA")
-DEFAULT_CONTACT_PHONE = "01632 960000"
-DEFAULT_CONTACT_EMAIL = "adult.care@northbrook.example"
-DEFAULT_CONTACT_HOURS = "Monday to Friday, 9am to 5pm"
-
 
 def _fetcher_refusing_everything() -> URLFetcher:
     # The stylesheet is handed over as text and the fonts are the system's, so a letter never
@@ -78,10 +72,10 @@ def indicative_budget_letter_html(
             "priced_on": budget.priced_on,
             "council_name": settings.COUNCIL_NAME,
             "service_name": settings.SERVICE_NAME,
-            "address_lines": getattr(settings, "COUNCIL_ADDRESS_LINES", DEFAULT_ADDRESS_LINES),
-            "contact_phone": getattr(settings, "COUNCIL_CONTACT_PHONE", DEFAULT_CONTACT_PHONE),
-            "contact_email": getattr(settings, "COUNCIL_CONTACT_EMAIL", DEFAULT_CONTACT_EMAIL),
-            "contact_hours": getattr(settings, "COUNCIL_CONTACT_HOURS", DEFAULT_CONTACT_HOURS),
+            "address_lines": settings.COUNCIL_ADDRESS_LINES,
+            "contact_phone": settings.COUNCIL_CONTACT_PHONE,
+            "contact_email": settings.COUNCIL_CONTACT_EMAIL,
+            "contact_hours": settings.COUNCIL_CONTACT_HOURS,
         },
     )
 

@@ -36,12 +36,12 @@ DECIDED_STATES = (State.AGREED.value, State.VARIED.value)
 
 def points_band_width() -> int:
     """How many points wide each band of the equity table is (setting, default 10)."""
-    return int(getattr(settings, "EQUITY_POINTS_BAND_WIDTH", 10))
+    return int(settings.EQUITY_POINTS_BAND_WIDTH)
 
 
 def outlier_iqr_multiple() -> Decimal:
     """k in Q1 - k x IQR and Q3 + k x IQR (setting, default 1.5)."""
-    return Decimal(str(getattr(settings, "EQUITY_OUTLIER_IQR_MULTIPLE", "1.5")))
+    return Decimal(str(settings.EQUITY_OUTLIER_IQR_MULTIPLE))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,6 @@ starting_page = role_required(*STARTING_ROLES)
 journey_page = role_required(*JOURNEY_ROLES)
 
 # The warning shows this long before the session ends (WCAG 2.2.1 asks for at least 20 seconds).
-DEFAULT_SESSION_WARNING_SECONDS = 120
 MINIMUM_SESSION_WARNING_SECONDS = 20
 
 
@@ -48,9 +47,7 @@ def is_for_someone_else(assessment: Assessment, user: User) -> bool:
 def session_timeout_settings() -> dict[str, int]:
     """Seconds until an idle session ends, and how long before that the warning shows."""
     timeout_seconds = int(settings.SESSION_COOKIE_AGE)
-    warning_seconds = int(
-        getattr(settings, "SAQ_SESSION_WARNING_SECONDS", DEFAULT_SESSION_WARNING_SECONDS)
-    )
+    warning_seconds = int(settings.SAQ_SESSION_WARNING_SECONDS)
     warning_seconds = max(MINIMUM_SESSION_WARNING_SECONDS, min(warning_seconds, timeout_seconds))
     return {"timeout_seconds": timeout_seconds, "warning_seconds": warning_seconds}
 

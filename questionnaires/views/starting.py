@@ -38,12 +38,11 @@ from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 
-DEFAULT_DRAFT_RETENTION_DAYS = 90
 TIME_TO_COMPLETE_MINUTES = 30
 
 
 def draft_retention_days() -> int:
-    return int(getattr(settings, "SAQ_DRAFT_RETENTION_DAYS", DEFAULT_DRAFT_RETENTION_DAYS))
+    return int(settings.SAQ_DRAFT_RETENTION_DAYS)
 
 
 def kept_until(assessment: Assessment) -> datetime.datetime:
@@ -53,7 +52,7 @@ def kept_until(assessment: Assessment) -> datetime.datetime:
 
 def questionnaire_in_use() -> QuestionnaireVersion:
     """The published questionnaire people answer (a setting names it, for councils and tests)."""
-    return current_questionnaire(getattr(settings, "SAQ_QUESTIONNAIRE_CODE", "saq"))
+    return current_questionnaire(settings.SAQ_QUESTIONNAIRE_CODE)
 
 
 def start(request: HttpRequest) -> HttpResponse:
