@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
-from tests.conftest import PROJECT_ROOT
+from ras.accounts.models import User
+from tests.conftest import PASSWORD, PROJECT_ROOT
 
 # Playwright's synchronous API runs an event loop in the test thread; the ORM calls the tests
 # make from that thread are still plain synchronous calls.
@@ -77,3 +79,12 @@ def check_accessibility(page: Page, name: str) -> None:
         for violation in results["violations"]
     ]
     assert violations == [], f"{name}: {json.dumps(violations, indent=2)}"
+
+
+def sign_in(page: Page, live_server: LiveServer, user: User, next_path: str = "") -> None:
+    """Signs the user in through the sign-in page, as a person would."""
+    query = f"?next={next_path}" if next_path else ""
+    page.goto(f"{live_server.url}/accounts/sign-in/{query}")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
