@@ -7,5 +7,4 @@
 - `values`: turns one cell into pence, basis points or points, never through float arithmetic.
 - `reading`: reads a whole workbook or CSV file into bands and reductions, listing every problem.
 - `imports`: the service that validates a file and saves it into a draft through the one door.
-- `uploads`: the Django upload handler that stops taking in a file once it passes the size limit.
 """

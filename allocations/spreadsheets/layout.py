@@ -7,12 +7,13 @@ column (see docs/adr/0005-spreadsheet-import-and-export.md).
 
 from dataclasses import dataclass
 
+from ras.uploads import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
+
 ABOUT_SHEET = "About this table"
 BANDS_SHEET = "Bands"
 REDUCTIONS_SHEET = "Carer reductions"
 CSV_FILE = "CSV file"
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_BANDS = 500
 MAX_REDUCTION_ROWS = 100
 

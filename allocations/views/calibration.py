@@ -23,11 +23,11 @@ from allocations.calibration import (
 from allocations.calibration_forms import CalibrationUploadForm
 from allocations.services import TableChangeRefused
 from allocations.spreadsheets.problems import SpreadsheetProblem, SpreadsheetRefused
-from allocations.spreadsheets.uploads import UploadSizeLimit
 from questionnaires.carer_levels import CARER_LEVEL_CODES
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.uploads import UploadSizeLimit
 
 
 # The size limit must be in place before anything reads the request body, and the CSRF check

@@ -38,10 +38,10 @@ from allocations.spreadsheets.layout import (
 )
 from allocations.spreadsheets.problems import SpreadsheetProblem, SpreadsheetRefused
 from allocations.spreadsheets.safety import file_too_large_message
-from allocations.spreadsheets.uploads import UploadSizeLimit
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.uploads import UploadSizeLimit
 
 
 class TableImportForm(forms.Form):

@@ -1,15 +1,17 @@
-"""An upload handler that stops taking in a file once it passes the import size limit.
+"""An upload handler that stops taking in a file once it passes the upload size limit.
 
 Django's own handlers keep a large upload in memory or write it to a temporary file whatever its
-size. This handler, placed first, counts each file's bytes as they arrive and skips the file as
-soon as it passes the limit, so an oversized file never reaches memory or disk in full; the view
-then tells the person the file is too large.
+size. This handler comes first for every request (`FILE_UPLOAD_HANDLERS`): it counts each file's
+bytes as they arrive and skips the file as soon as it passes the limit, so an oversized file never
+reaches memory or disk in full, whichever page it is sent to. A page that takes uploads puts its
+own instance first as well, to learn which file was skipped and tell the person it is too large.
 """
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
-from allocations.spreadsheets.layout import MAX_UPLOAD_BYTES
+# No file the service takes (an allocation table, a calibration sample) comes near this size.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 class UploadSizeLimit(FileUploadHandler):
