@@ -21,13 +21,12 @@ import zlib
 
 import pytest
 import time_machine
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from allocations.budgets import assessment_submit_and_price
 from allocations.explanations import budget_explanation
 from allocations.letters import indicative_budget_letter_pdf
 from questionnaires.services import assessment_submit
-from ras import urls as project_urls
 from tests.conftest import PROJECT_ROOT
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     FULL_ANSWERS,
@@ -37,16 +36,7 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     represented_assessment,
 )
 
-# The project's routes with the letters mounted where ras/urls.py mounts them.
-urlpatterns = [
-    *project_urls.urlpatterns,
-    path("self-assessment/", include("allocations.urls.letters")),
-]
-handler403 = project_urls.handler403
-handler404 = project_urls.handler404
-handler500 = project_urls.handler500
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 SUBMITTED_AT = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
 ARTEFACTS = PROJECT_ROOT / "test-artefacts" / "letters"

@@ -21,11 +21,10 @@ import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-import ras.urls
 from allocations.models import RecalculationChunk, RecalculationRun, RunState
 from allocations.recalculation.summaries import EXPORT_HEADINGS
 from allocations.views import recalculations as recalculation_views
@@ -43,20 +42,7 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     questionnaire,
 )
 
-# Mounted as the project's URLs will mount them: at /finance/recalculations/.
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) != "recalculations"
-    ),
-    path("finance/recalculations/", include("allocations.urls.recalculations")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 REFUSED_ROLES = [
     "service_user",

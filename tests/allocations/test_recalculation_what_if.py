@@ -10,10 +10,9 @@ Chunks run here in the test's own process, calling the Celery task directly.
 import uuid
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-import ras.urls
 from allocations.models import RecalculationResult, RecalculationRun, RunState
 from allocations.recalculation.services import (
     RecalculationRefused,
@@ -39,20 +38,7 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     questionnaire,
 )
 
-# Mounted as the project's URLs will mount them: at /finance/recalculations/.
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) != "recalculations"
-    ),
-    path("finance/recalculations/", include("allocations.urls.recalculations")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 EVERYTHING = RunScope(submitted_from=None, submitted_to=None, decided_only=False)
 

@@ -16,21 +16,13 @@ Raised by 3.5%, each figure rounded half up to the penny on its own:
 import pghistory.models
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import ras.urls
 from allocations.models import AllocationTableVersion, Band, CarerReduction, TableStatus
 from allocations.services import TableChangeRefused, table_draft_create
 from allocations.uplift_services import table_draft_uplift
 
-urlpatterns = [
-    *ras.urls.urlpatterns,
-    path("finance/tables/", include("allocations.urls.uplift")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 UPLIFTED_BANDS = [
     (1, 0, 19, 0, 15_525),

@@ -20,10 +20,9 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-import ras.urls
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from ras.people.services import person_create
@@ -33,21 +32,7 @@ from reviews.panel_services import panel_agenda_add, panel_meeting_create
 from reviews.services import PlanLine, decision_request_amount, decision_transition
 from reviews.workflow import Action, State
 
-_OTHERS = [
-    pattern
-    for pattern in ras.urls.urlpatterns
-    if getattr(pattern, "namespace", None) not in {"managers", "panels"}
-]
-urlpatterns = [
-    *_OTHERS,
-    path("manager/", include("reviews.urls.managers")),
-    path("panels/", include("reviews.urls.panels")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 REFUSED_ROLES = ["service_user", "representative", "social_worker", "finance_lead", "administrator"]
 ASKED_PENCE = 720_000

@@ -16,10 +16,9 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-import ras.urls
 from allocations.models import (
     AllocationTableVersion,
     RecalculationResult,
@@ -47,14 +46,7 @@ from reviews.workflow import Action, State
 from tests.allocations.conftest import draft_version, make_draft  # noqa: F401 - a fixture
 from tests.conftest import PASSWORD
 
-urlpatterns = [
-    *ras.urls.urlpatterns,
-    path("proposals/", include("reviews.urls.proposals")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db]
 
 DECIDED_PENCE = 500_000
 THRESHOLD_PENCE = 10_000
