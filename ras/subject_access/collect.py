@@ -477,16 +477,14 @@ def _letters(person: Person) -> list[Record]:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("person", "About you", ("people.Person",), _person),
+    Section("person", "Name and reference", ("people.Person",), _person),
     Section(
         "account",
-        "Your account",
+        "Account and sign-ins",
         ("accounts.User", "axes.AccessLog", "axes.AccessFailureLog", "axes.AccessAttempt"),
         _account,
     ),
-    Section(
-        "representatives", "People who act for you", ("people.Representation",), _representatives
-    ),
+    Section("representatives", "Representatives", ("people.Representation",), _representatives),
     Section("assessments", "Self-assessments", ("questionnaires.Assessment",), _assessments),
     Section("answers", "Answers", ("questionnaires.Answer",), _answers),
     Section(
@@ -506,7 +504,10 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("decisions", "Budget decisions", ("reviews.BudgetDecision",), _decisions),
     Section(
-        "decision_events", "Decisions and reasons", ("reviews.DecisionEvent",), _decision_events
+        "decision_events",
+        "Steps taken on decisions, with reasons",
+        ("reviews.DecisionEvent",),
+        _decision_events,
     ),
     Section(
         "support_plan_lines",

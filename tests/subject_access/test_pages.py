@@ -153,7 +153,7 @@ def test_the_persons_page_says_what_is_held_and_offers_the_download(
     assert str(cast.sam.public_id) in page
     assert "sam@example.org" in page
     assert "Dana Daughter (my father)" in page
-    assert "Decisions and reasons" in page
+    assert "Steps taken on decisions, with reasons" in page
     assert f'action="{staff_download_url(cast.sam)}"' in page
     assert "csrfmiddlewaretoken" in page
     assert "Download everything we hold about this person" in page
