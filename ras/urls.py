@@ -20,6 +20,8 @@ urlpatterns = [
     path("self-assessment/", include("allocations.urls.letters")),
     path("cases/", include("reviews.urls.cases")),
     path("your-budget/", include("reviews.urls.person")),
+    path("your-records/", include("ras.subject_access.urls.person")),
+    path("subject-access/", include("ras.subject_access.urls.staff")),
     path("manager/", include("reviews.urls.managers")),
     path("panels/", include("reviews.urls.panels")),
     path("proposals/", include("reviews.urls.proposals")),

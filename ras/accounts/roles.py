@@ -48,6 +48,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                     "See your budget, every decision about it, and ask us to look again",
                     "your-budget:budgets",
                 ),
+                Task("Download a copy of everything we hold about you", "your-records:list"),
             ),
         ),
         RoleHome(
@@ -59,6 +60,10 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                 Task(
                     "See their budget, every decision about it, and ask us to look again",
                     "your-budget:budgets",
+                ),
+                Task(
+                    "Download a copy of everything we hold about the person you help",
+                    "your-records:list",
                 ),
             ),
         ),
@@ -111,7 +116,13 @@ ROLE_HOMES: dict[Role, RoleHome] = {
         RoleHome(
             Role.ADMINISTRATOR,
             "Look after accounts, roles, delegated authority and reason codes.",
-            (Task("Go to administration", "admin:index"),),
+            (
+                Task("Go to administration", "admin:index"),
+                Task(
+                    "Send someone a copy of everything we hold about them (subject access)",
+                    "subject-access:find",
+                ),
+            ),
         ),
     )
 }

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from allocations.explanations import budget_explanation
 from questionnaires.models import Assessment
+from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from reviews.access_selectors import decisions_visible_to
 from reviews.models import BudgetDecision, DecisionEvent
 from reviews.selectors import (
     case_actions,
@@ -107,6 +109,17 @@ def _assessment_url(assessment: Assessment | None) -> str | None:
         return None
 
 
+def _records_url(decision: BudgetDecision, user: User) -> str | None:
+    """Where staff download everything held about the person, for those who may see the case
+    under `decisions_visible_to`, where that page is served."""
+    if not decisions_visible_to(user).filter(pk=decision.pk).exists():
+        return None
+    try:
+        return reverse("subject-access:person", kwargs={"public_id": decision.person.public_id})
+    except NoReverseMatch:
+        return None
+
+
 @role_required(*CASE_VIEW_ROLES)
 def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The person, the state, the assessment and its explanation, the final budget and what the
@@ -138,6 +151,7 @@ def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             "review_due": decision.next_review_due is not None
             and decision.next_review_due <= today,
             "is_emergency": decision.state == State.EMERGENCY,
+            "records_url": _records_url(decision, user),
         },
     )
 
