@@ -111,7 +111,11 @@ ROLE_HOMES: dict[Role, RoleHome] = {
         RoleHome(
             Role.ADMINISTRATOR,
             "Look after accounts, roles, delegated authority and reason codes.",
-            (Task("Go to administration", "admin:index"),),
+            (
+                Task("Go to administration", "admin:index"),
+                Task("See what the nightly retention run deleted, and why", "retention:runs"),
+                Task("Place and release legal holds on people’s records", "retention:holds"),
+            ),
         ),
     )
 }
