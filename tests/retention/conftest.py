@@ -12,6 +12,7 @@ import time_machine
 from questionnaires.models import Assessment
 from ras.retention.models import RetentionReportLine, RetentionRun
 from ras.retention.services import retention_run
+from tests.allocations.conftest import older_people, published_version  # noqa: F401
 from tests.questionnaires.conftest import (  # noqa: F401
     FULL_ANSWERS,
     answer_all,
@@ -22,10 +23,10 @@ from tests.questionnaires.conftest import (  # noqa: F401
 from tests.reviews.conftest import (  # noqa: F401
     _run_tasks_in_process,
     decision,
-    older_people,
-    published_version,
     submitted_assessment,
 )
+
+__all__ = ["FULL_ANSWERS", "answer_all"]  # helpers the tests import from here
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime.datetime(2027, 3, 1, 2, 30, tzinfo=LONDON)

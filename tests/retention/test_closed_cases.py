@@ -59,7 +59,8 @@ def last_activity(person: Person) -> datetime.datetime:
         .values(),
         DecisionEvent.objects.filter(decision__person=person).aggregate(Max("at"))["at__max"],
     ]
-    return max(moment for moment in moments if moment is not None)
+    latest: datetime.datetime = max(moment for moment in moments if moment is not None)
+    return latest
 
 
 def years_later(moment: datetime.datetime, years: int = 8) -> datetime.datetime:

@@ -36,7 +36,7 @@ def anonymise(person: Person) -> None:
     )
 
 
-def refused(sql: str, params: list[object]) -> bool:
+def refused(sql: str, params: list[int]) -> bool:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -5,6 +5,7 @@ import datetime
 
 import psycopg
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
 from django.db import connection
@@ -127,13 +128,13 @@ def test_a_failing_kind_is_reported_and_the_others_still_run(assessment, caplog)
 def test_the_nightly_job_is_scheduled_at_half_past_two() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["retention-run"]
     assert entry["task"] == "retention.retention_run"
-    assert entry["schedule"].hour == {2}
-    assert entry["schedule"].minute == {30}
+    assert entry["schedule"] == crontab(hour=2, minute=30)
 
 
 def test_the_task_runs_the_schedule_and_returns_the_run(assessment) -> None:
     saved_days_ago(assessment, 84, now=datetime.datetime.now(tz=datetime.UTC))
     run_id = retention_run_task.apply().get()
+    assert run_id is not None
     run = RetentionRun.objects.get(pk=run_id)
     assert line(run, "abandoned-drafts").warned_count == 1
     assert len(mail.outbox) == 1

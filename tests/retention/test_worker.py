@@ -55,6 +55,7 @@ def test_a_real_worker_warns_deletes_keeps_the_held_and_reports(
     )
 
     run_id = retention_run.delay().get(timeout=60)
+    assert run_id is not None
 
     run = RetentionRun.objects.get(pk=run_id)
     drafts = run.lines.get(kind="abandoned-drafts")
@@ -65,6 +66,8 @@ def test_a_real_worker_warns_deletes_keeps_the_held_and_reports(
     assert run.lines.get(kind="closed-cases").succeeded
 
     # Again, through the worker: nothing more to do.
-    again = RetentionRun.objects.get(pk=retention_run.delay().get(timeout=60))
+    again_id = retention_run.delay().get(timeout=60)
+    assert again_id is not None
+    again = RetentionRun.objects.get(pk=again_id)
     repeat = again.lines.get(kind="abandoned-drafts")
     assert (repeat.warned_count, repeat.deleted_count, repeat.held_count) == (0, 0, 1)
