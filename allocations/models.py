@@ -169,7 +169,20 @@ class IndicativeBudget(models.Model):
                 name="budget_is_never_changed",
                 operation=pgtrigger.Update,
                 when=pgtrigger.Before,
+                # The one change allowed: the retention schedule empties the step-by-step
+                # breakdown (it quotes the answers) of an anonymised person's budget; every
+                # figure stays.
                 func="""
+                    IF NEW.steps = '[]'::jsonb
+                       AND (to_jsonb(NEW) - 'steps') = (to_jsonb(OLD) - 'steps')
+                       AND EXISTS (
+                           SELECT 1 FROM questionnaires_assessment assessment
+                           JOIN people_person person ON person.id = assessment.person_id
+                           WHERE assessment.id = OLD.assessment_id
+                             AND person.anonymised_at IS NOT NULL
+                       ) THEN
+                        RETURN NEW;
+                    END IF;
                     RAISE EXCEPTION 'Indicative budget % was priced once and cannot change.',
                         OLD.id USING ERRCODE = 'integrity_constraint_violation';
                 """,

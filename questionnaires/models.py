@@ -203,6 +203,9 @@ class Perspective(models.TextChoices):
 
 
 # A submitted assessment's own answers never change; a worker's view may still be recorded.
+# The one exception is the retention schedule: once the person's record is anonymised (which the
+# database allows only with the name and account link gone), their answers may be deleted, and
+# only deleted.
 PROTECT_SUBMITTED_ANSWERS = pgtrigger.Trigger(
     name="protect_submitted_answers",
     operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
@@ -211,6 +214,13 @@ PROTECT_SUBMITTED_ANSWERS = pgtrigger.Trigger(
         DECLARE
             rec RECORD;
         BEGIN
+            IF TG_OP = 'DELETE' AND EXISTS (
+                SELECT 1 FROM questionnaires_assessment assessment
+                JOIN people_person person ON person.id = assessment.person_id
+                WHERE assessment.id = OLD.assessment_id AND person.anonymised_at IS NOT NULL
+            ) THEN
+                RETURN OLD;
+            END IF;
             IF TG_OP = 'DELETE' THEN rec := OLD; ELSE rec := NEW; END IF;
             IF rec.perspective = 'person' AND EXISTS (
                 SELECT 1 FROM questionnaires_assessment

@@ -170,7 +170,19 @@ class DecisionEvent(models.Model):
                 name="decision_events_are_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 when=pgtrigger.Before,
+                # The one change allowed: the retention schedule clears the written reasons of an
+                # anonymised person's decision, and nothing else (codes, amounts, dates stay).
                 func="""
+                    IF TG_OP = 'UPDATE' AND NEW.reasons = ''
+                       AND (to_jsonb(NEW) - 'reasons') = (to_jsonb(OLD) - 'reasons')
+                       AND EXISTS (
+                           SELECT 1 FROM reviews_budgetdecision decision
+                           JOIN people_person person ON person.id = decision.person_id
+                           WHERE decision.id = OLD.decision_id
+                             AND person.anonymised_at IS NOT NULL
+                       ) THEN
+                        RETURN NEW;
+                    END IF;
                     RAISE EXCEPTION 'Decision events are a permanent record and cannot change.'
                         USING ERRCODE = 'integrity_constraint_violation';
                 """,

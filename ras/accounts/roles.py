@@ -122,6 +122,8 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                     "Send someone a copy of everything we hold about them (subject access)",
                     "subject-access:find",
                 ),
+                Task("See what the nightly retention run deleted, and why", "retention:runs"),
+                Task("Place and release legal holds on people’s records", "retention:holds"),
             ),
         ),
     )

@@ -5,9 +5,13 @@ assessment for someone who never signs in. Records are found by opaque ids, neve
 """
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+
+# What an anonymised person's record shows where a name would be.
+ANONYMISED_NAME = "Name removed"
 
 
 class Person(models.Model):
@@ -22,13 +26,30 @@ class Person(models.Model):
         help_text="The person's own account, if they have one.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the retention schedule removed the name and the link to an account.",
+    )
 
     class Meta:
         ordering = ["full_name"]
         verbose_name_plural = "people"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # An anonymised person keeps no name and no account: the database holds it to that.
+            models.CheckConstraint(
+                name="anonymised_person_keeps_no_name",
+                condition=models.Q(anonymised_at__isnull=True)
+                | models.Q(full_name=ANONYMISED_NAME, user__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
 
 class Representation(models.Model):

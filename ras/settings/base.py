@@ -29,6 +29,7 @@ COUNCIL_CONTACT_HOURS = env("COUNCIL_CONTACT_HOURS", default="Monday to Friday, 
 INSTALLED_APPS = [
     "ras.accounts",
     "ras.people",
+    "ras.retention",
     "ras.apps.RasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -217,10 +218,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.mark_overdue_reviews",
         "schedule": crontab(hour=1, minute=30),
     },
+    "retention-run": {
+        "task": "retention.retention_run",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
+# Retention (docs/adr: retention), applied each night by the "retention-run" job.
 # Unsubmitted self-assessments are kept this long after their last answer.
 SAQ_DRAFT_RETENTION_DAYS = env.int("SAQ_DRAFT_RETENTION_DAYS", default=90)
+# People are emailed this many days before their unsubmitted self-assessment is deleted.
+DRAFT_DELETION_WARNING_DAYS = env.int("DRAFT_DELETION_WARNING_DAYS", default=7)
+# A case with no activity on any of the person's records for this many years is anonymised
+# (the common adult social care schedule: 8 years after the case closed).
+CLOSED_CASE_RETENTION_YEARS = env.int("CLOSED_CASE_RETENTION_YEARS", default=8)
+# Access audit rows are kept this many days (six years), then deleted.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2192)
 # Journey pages warn this long before an idle session ends (never under 20 seconds, WCAG 2.2.1).
 SAQ_SESSION_WARNING_SECONDS = env.int("SAQ_SESSION_WARNING_SECONDS", default=120)
 # The questionnaire people answer online: the newest published version with this code.
@@ -232,6 +245,8 @@ REVIEW_INTERVAL_DAYS = env.int("REVIEW_INTERVAL_DAYS", default=365)
 # An emergency allocation needs a manager's confirmation within this many days.
 EMERGENCY_CONFIRM_DAYS = env.int("EMERGENCY_CONFIRM_DAYS", default=3)
 REVIEWS_EMAIL_FROM = env("REVIEWS_EMAIL_FROM", default="care.budgets@example.org")
+# The sender of the warning that an unsubmitted self-assessment will be deleted.
+RETENTION_EMAIL_FROM = env("RETENTION_EMAIL_FROM", default=REVIEWS_EMAIL_FROM)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Recalculation runs price this many assessments (a contiguous range of ids) in one Celery task.

@@ -21,3 +21,6 @@ HEALTH_WORKER_PING_TIMEOUT_SECONDS = 2.0
 # Serve static files straight from the source folders, as `make run` does, with no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Email stays in memory, in the test process and in the real Celery workers the tests start.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
