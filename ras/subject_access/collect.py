@@ -30,6 +30,7 @@ from questionnaires.carer_levels import carer_level_label
 from questionnaires.models import Answer, Assessment, AssessmentStatus, Perspective
 from ras.accounts.models import User
 from ras.people.models import Person, Representation
+from ras.retention.models import DraftWarning
 from reviews.models import (
     BudgetDecision,
     BudgetProposal,
@@ -464,6 +465,21 @@ def _proposals(person: Person) -> list[Record]:
     ]
 
 
+def _deletion_warnings(person: Person) -> list[Record]:
+    return [
+        {
+            "assessment_reference": warning.assessment.reference,
+            "last_saved_at": warning.last_saved_at,
+            "warned_at": warning.warned_at,
+            "delete_on": warning.delete_on,
+            "emails_sent": warning.emails_sent,
+        }
+        for warning in DraftWarning.objects.filter(assessment__person=person)
+        .select_related("assessment")
+        .order_by("warned_at", "pk")
+    ]
+
+
 def _letters(person: Person) -> list[Record]:
     """The letters the service draws for the person, drawn again for this copy."""
     return [
@@ -519,12 +535,24 @@ SECTIONS: tuple[Section, ...] = (
         "panel_agenda_items", "Panel meetings", ("reviews.PanelAgendaItem",), _panel_agenda_items
     ),
     Section("proposals", "Review tasks from a new table", ("reviews.BudgetProposal",), _proposals),
+    Section(
+        "deletion_warnings",
+        "Emails saying an unsent self-assessment would be deleted",
+        ("retention.DraftWarning",),
+        _deletion_warnings,
+    ),
     Section("letters", "Letters", (), _letters),
 )
 
 # Models (by label) that point at a person's records but are deliberately left out of the copy,
-# each with the reason. Empty: everything about a person is in it.
-NOT_COLLECTED: dict[str, str] = {}
+# each with the reason.
+NOT_COLLECTED: dict[str, str] = {
+    "retention.LegalHold": (
+        "A legal hold is placed for a claim or an investigation; whether to tell the person is "
+        "the council's decision under the exemptions of the Data Protection Act 2018 (Schedule 2), "
+        "made for each request, so the copy never discloses one by itself."
+    ),
+}
 
 
 def collected_models() -> set[str]:

@@ -13,8 +13,10 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+from questionnaires.services import assessment_start
 from ras.people.models import Person
 from ras.people.services import person_create
+from ras.retention.models import DraftWarning
 from ras.subject_access.collect import (
     NOT_COLLECTED,
     SECTIONS,
@@ -229,3 +231,33 @@ def test_a_person_with_no_account_and_nothing_recorded_gets_their_name_and_no_mo
         for section in SECTIONS
         if section.key not in ("person", "account")
     )
+
+
+def test_the_copy_lists_the_emails_warning_that_a_draft_would_be_deleted(
+    cast, questionnaire, service_user, representative
+) -> None:
+    warned_at = datetime.datetime(2027, 2, 15, 2, 30, tzinfo=datetime.UTC)
+
+    def warned_draft(person: Person, actor) -> str:
+        draft = assessment_start(
+            actor=actor,
+            person=person,
+            client_group_code="older-people",
+            questionnaire_version=questionnaire,
+        )
+        DraftWarning.objects.create(
+            assessment=draft,
+            last_saved_at=draft.last_saved_at,
+            warned_at=warned_at,
+            delete_on=datetime.date(2027, 2, 22),
+            emails_sent=1,
+        )
+        return draft.reference
+
+    sams_draft = warned_draft(cast.sam, service_user)
+    warned_draft(cast.ida, representative)
+
+    (warning,) = subject_access_collect(cast.sam)["deletion_warnings"]
+    assert warning["assessment_reference"] == sams_draft
+    assert warning["warned_at"] == warned_at
+    assert warning["delete_on"] == datetime.date(2027, 2, 22)
