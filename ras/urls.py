@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("ras.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("ras.audit.urls")),
     path("finance/tables/", include("allocations.urls.finance")),
     path("finance/tables/", include("allocations.urls.spreadsheets")),
     path("finance/tables/", include("allocations.urls.uplift")),

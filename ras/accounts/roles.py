@@ -111,7 +111,10 @@ ROLE_HOMES: dict[Role, RoleHome] = {
         RoleHome(
             Role.ADMINISTRATOR,
             "Look after accounts, roles, delegated authority and reason codes.",
-            (Task("Go to administration", "admin:index"),),
+            (
+                Task("Go to administration", "admin:index"),
+                Task("See who looked at a person’s records", "audit:search"),
+            ),
         ),
     )
 }

@@ -29,6 +29,7 @@ COUNCIL_CONTACT_HOURS = env("COUNCIL_CONTACT_HOURS", default="Monday to Friday, 
 INSTALLED_APPS = [
     "ras.accounts",
     "ras.people",
+    "ras.audit",
     "ras.apps.RasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Nothing shown to a signed-in user is kept by a browser or a proxy.
+    "ras.caching.NoStoreForSignedInUsersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -217,6 +220,10 @@ SAQ_DRAFT_RETENTION_DAYS = env.int("SAQ_DRAFT_RETENTION_DAYS", default=90)
 SAQ_SESSION_WARNING_SECONDS = env.int("SAQ_SESSION_WARNING_SECONDS", default=120)
 # The questionnaire people answer online: the newest published version with this code.
 SAQ_QUESTIONNAIRE_CODE = env("SAQ_QUESTIONNAIRE_CODE", default="saq")
+
+# The access audit is kept this long (6 years), then a retention job may delete it. The number is
+# written into the audit table's trigger: changing it needs a migration (makemigrations audit).
+AUDIT_RETENTION_DAYS = 2192
 
 # Reviews: the first 6-8 weeks after a final budget starts, then at least yearly.
 REVIEW_FIRST_WEEKS = env.int("REVIEW_FIRST_WEEKS", default=6)

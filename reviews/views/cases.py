@@ -17,9 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from allocations.explanations import budget_explanation
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.models import Assessment
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import decision_subject
 from reviews.models import BudgetDecision, DecisionEvent
 from reviews.selectors import (
     case_actions,
@@ -52,6 +56,7 @@ def _first(rows: QuerySet[BudgetDecision] | QuerySet[Assessment]) -> dict[str, o
     return {"rows": list(rows[:LIST_LIMIT]), "count": count, "more": count > LIST_LIMIT}
 
 
+@records_access(AccessKind.LIST)
 @role_required(*CASELOAD_ROLES)
 def caseload_page(request: HttpRequest) -> HttpResponse:
     """New assessments, the worker's cases, those waiting for them and those overdue.
@@ -77,6 +82,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=assessment_subject)
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
 def take(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -107,6 +113,7 @@ def _assessment_url(assessment: Assessment | None) -> str | None:
         return None
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*CASE_VIEW_ROLES)
 def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The person, the state, the assessment and its explanation, the final budget and what the
@@ -142,6 +149,7 @@ def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*CASE_VIEW_ROLES)
 def request_outcome_page(request: HttpRequest, decision_id: int, event_id: int) -> HttpResponse:
     """Whether a request for a different amount was agreed within the worker's authority or sent
