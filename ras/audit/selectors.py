@@ -17,7 +17,7 @@ from ras.people.models import Person
 
 MATCH_LIMIT = 50
 STAFF_ROLE_NAMES = [role.value for role in Role if role.is_staff_role]
-# References the audit writes: "Assessment K7PQ-M2XA", "Decision 42".
+# References the audit writes: "Assessment K7PQ-M2XA", "Decision 42, assessment K7PQ-M2XA".
 DECISION_NUMBER = re.compile(r"^(?:decision\s*)?(\d{1,18})$", re.IGNORECASE)
 
 
@@ -63,9 +63,10 @@ def people_matching(text: str) -> list[PersonMatch]:
     wanted = Q(full_name__icontains=text)
     with contextlib.suppress(ValueError):
         wanted |= Q(public_id=uuid.UUID(text))
-    under = Q(reference__iexact=f"Assessment {text}")
+    under = Q(reference__iexact=f"Assessment {text}") | Q(reference__iendswith=f"assessment {text}")
     if found := DECISION_NUMBER.match(text):
-        under |= Q(reference=f"Decision {int(found.group(1))}")
+        number = int(found.group(1))
+        under |= Q(reference=f"Decision {number}") | Q(reference__startswith=f"Decision {number},")
     seen_under = AccessEvent.objects.filter(under, person__isnull=False).values("person_id")
     wanted |= Q(pk__in=seen_under)
     people = list(Person.objects.filter(wanted).order_by("full_name", "pk")[:MATCH_LIMIT])

@@ -52,7 +52,6 @@ def search(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() and not _only_dates_wrong(form):
         return _start_page(request, filter_form=form, status=400)
     person, staff = _chosen(form)
-    _record_looking(request, person, staff)
     context: dict[str, Any] = {
         "form": form,
         "person": person,
@@ -60,6 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "hidden": {name: request.GET[name] for name in ("person", "staff") if name in request.GET},
     }
     if form.errors:
+        _record_looking(request, person, staff)
         return render(request, "audit/results.html", context, status=400)
     events = access_events(
         person=person,
@@ -67,7 +67,7 @@ def search(request: HttpRequest) -> HttpResponse:
         date_from=form.cleaned_data["date_from"],
         date_to=form.cleaned_data["date_to"],
     )
-    return render(
+    response = render(
         request,
         "audit/results.html",
         {
@@ -78,6 +78,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": urlencode(form.query()),
         },
     )
+    # Recorded once the page is drawn, so this look is not among the views it lists.
+    _record_looking(request, person, staff)
+    return response
 
 
 def _only_dates_wrong(form: AuditFilterForm) -> bool:
@@ -125,10 +128,13 @@ def download(request: HttpRequest) -> HttpResponse:
         date_from=form.cleaned_data["date_from"],
         date_to=form.cleaned_data["date_to"],
     )
+    document = csv_text(
+        CSV_HEADER, (_csv_row(event) for event in events.iterator(chunk_size=2_000))
+    )
     _record_looking(request, person, staff)
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
     return HttpResponse(
-        csv_text(CSV_HEADER, (_csv_row(event) for event in events.iterator(chunk_size=2_000))),
+        document,
         content_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": content_disposition_header(

@@ -354,7 +354,15 @@ def _record_seen(request: Request, decision: BudgetDecision) -> None:
     access_record(
         request,
         kind=AccessKind.CASE,
-        subjects=[Subject(decision.person_id, decision_reference(decision.pk))],
+        subjects=[
+            Subject(
+                decision.person_id,
+                decision_reference(
+                    decision.pk,
+                    None if decision.assessment is None else decision.assessment.reference,
+                ),
+            )
+        ],
     )
 
 
