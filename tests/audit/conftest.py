@@ -29,7 +29,7 @@ from reviews.models import (
 )
 from reviews.services import decision_open
 from tests.allocations.test_recalculation_summaries import add_results, make_run
-from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
+from tests.questionnaires.conftest import (
     FULL_ANSWERS,
     answer_all,
     assessment,
@@ -37,8 +37,19 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     published_version,
     questionnaire,
 )
-from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401 - fixtures
+from tests.reviews.conftest import decision, submitted_assessment
 from tests.reviews.person_cast import ask_for, put_on_agenda
+
+__all__ = [  # fixtures the tests of other folders take from here
+    "Records",
+    "assessment",
+    "decision",
+    "older_people",
+    "published_version",
+    "questionnaire",
+    "records",
+    "submitted_assessment",
+]
 
 # Within a social worker's authority (10% over £4,980.00): agreed at once, so final.
 IDAS_BUDGET_PENCE = 520_000
