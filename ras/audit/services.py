@@ -27,7 +27,8 @@ REFERENCE_MAX_LENGTH = AccessEvent._meta.get_field("reference").max_length or 10
 class Subject:
     """What a page showed: whose record (None for a list of people) and which one.
 
-    `reference` is an opaque reference (an assessment reference, "Decision 42"), never a name.
+    `reference` is an opaque reference ("Assessment K7PQ-M2XA", "Decision 42, assessment
+    K7PQ-M2XA"), never a name.
     """
 
     person_id: int | None
