@@ -46,6 +46,19 @@ def test_the_audit_is_kept_six_years_by_default():
     assert settings.AUDIT_RETENTION_DAYS == 2192
 
 
+def test_the_installed_trigger_keeps_rows_as_long_as_the_setting_says():
+    """The number is written into the trigger by a migration: a changed setting without its
+    migration fails here."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_functiondef(tgfoid) FROM pg_trigger"
+            " WHERE tgrelid = %s::regclass AND tgname LIKE %s",
+            [TABLE, "pgtrigger_access_events_are_append_only_%"],
+        )
+        (function,) = [row[0] for row in cursor.fetchall() if "TG_OP" in row[0]]
+    assert f"make_interval(days => {settings.AUDIT_RETENTION_DAYS})" in function
+
+
 def test_a_row_cannot_be_changed_with_raw_sql(social_worker):
     row = event(social_worker)
     message = refused(
