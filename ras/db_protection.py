@@ -2,10 +2,13 @@
 
 The services refuse such changes first; these triggers make the database refuse them too, for
 any connection and any SQL, so an auditor need not trust the application alone. A version may
-only move from published to retired, with nothing else changed.
+only move from published to retired, with nothing else changed. Logs that must never be
+rewritten (the access audit) are append-only, by triggers no session setting can switch off.
 """
 
 import pgtrigger
+from django.db import models
+from pgtrigger import compiler
 
 REFUSED = "integrity_constraint_violation"
 
@@ -59,3 +62,81 @@ def protect_rows_of_published_versions(
             END;
         """,  # noqa: S608
     )
+
+
+class UnignorableTriggerSql(compiler.UpsertTriggerSql):
+    """pgtrigger's installation SQL without its escape hatch.
+
+    pgtrigger's own template lets any session skip a trigger with `SET pgtrigger.ignore = ...`,
+    which any connection may do. A trigger built from this template has no such switch: only
+    dropping or disabling it (which needs the table's owner) stops it.
+    """
+
+    def get_template(self) -> str:
+        return """
+            CREATE OR REPLACE FUNCTION {pgid}()
+            RETURNS TRIGGER AS $$
+                {declare}
+                BEGIN
+                    {func}
+                END;
+            $$ LANGUAGE plpgsql;
+
+            DROP TRIGGER IF EXISTS {pgid} ON {table};
+            CREATE {constraint} TRIGGER {pgid}
+                {when} {operation} ON {table}
+                {timing}
+                {referencing}
+                FOR EACH {level} {condition}
+                EXECUTE PROCEDURE {execute};
+
+            COMMENT ON TRIGGER {pgid} ON {table} IS '{hash}';
+        """
+
+
+class UnignorableTrigger(pgtrigger.Trigger):
+    """A pgtrigger trigger that `pgtrigger.ignore` cannot switch off (see UnignorableTriggerSql)."""
+
+    def compile(self, model: models.Model) -> compiler.Trigger:
+        compiled = super().compile(model)
+        return compiler.Trigger(
+            name=compiled.name, sql=UnignorableTriggerSql(**compiled.sql.kwargs)
+        )
+
+
+def protect_append_only_log(
+    *, name: str, noun: str, time_column: str, kept_days: int
+) -> list[pgtrigger.Trigger]:
+    """Refuses changing any row, deleting a row until it is `kept_days` old, and TRUNCATE.
+
+    `kept_days` is written into the trigger, so changing it needs a migration. Deleting rows
+    older than that is allowed, so a retention job can remove what has passed its period.
+    """
+    if kept_days < 1:
+        raise ValueError("A log must be kept at least a day.")
+    return [
+        UnignorableTrigger(
+            name=name,
+            operation=pgtrigger.Update | pgtrigger.Delete,
+            when=pgtrigger.Before,
+            # The column, noun and number come from model code and settings, never from input.
+            func=f"""
+                IF TG_OP = 'DELETE'
+                   AND OLD.{time_column} < now() - make_interval(days => {int(kept_days)}) THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION '{noun} are a permanent record: they cannot be changed, or deleted '
+                    'before they are {int(kept_days)} days old.' USING ERRCODE = '{REFUSED}';
+            """,
+        ),
+        UnignorableTrigger(
+            name=f"{name}_whole",
+            level=pgtrigger.Statement,
+            operation=pgtrigger.Truncate,
+            when=pgtrigger.Before,
+            func=f"""
+                RAISE EXCEPTION '{noun} are a permanent record: the table cannot be emptied.'
+                    USING ERRCODE = '{REFUSED}';
+            """,
+        ),
+    ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("ras.accounts.urls")),
     path("admin/", admin.site.urls),
     path("retention/", include("ras.retention.urls")),
+    path("audit/", include("ras.audit.urls")),
     path("finance/tables/", include("allocations.urls.finance")),
     path("finance/tables/", include("allocations.urls.spreadsheets")),
     path("finance/tables/", include("allocations.urls.uplift")),

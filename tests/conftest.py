@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,23 @@ def celery_worker_process(
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_can_empty_the_access_audit() -> Iterator[None]:
+    """Between transactional tests (browser tests, real workers) Django empties every table with
+    TRUNCATE, which the append-only access audit refuses (see ras.audit.models). The test
+    database's superuser empties it as database maintenance would: with triggers off for that
+    one transaction. No test of the application runs this way.
+    """
+    from django.db.backends.base.operations import BaseDatabaseOperations
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
+        original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]

@@ -45,6 +45,7 @@ from allocations.budgets import assessment_submit_and_price
 from allocations.explanations import budget_explanation
 from allocations.models import AllocationTableVersion, ClientGroup, IndicativeBudget
 from allocations.selectors import client_groups
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.models import (
     Answer,
     Assessment,
@@ -74,6 +75,8 @@ from questionnaires.services import (
 from ras.accounts.models import User
 from ras.accounts.permissions import has_any_role
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_api_access
 from ras.people.models import Person, Representation
 
 ASSESSMENT_READERS = (
@@ -510,6 +513,7 @@ class AssessmentViewSet(viewsets.GenericViewSet[Assessment]):
         summary="Your assessments",
         responses={200: AssessmentSerializer(many=True), 403: FORBIDDEN},
     )
+    @records_api_access(AccessKind.LIST)
     def list(self, request: Request) -> Response:
         """A person's own, a representative's for the people they act for, newest first."""
         return Response(AssessmentSerializer(self.get_queryset(), many=True).data)
@@ -544,6 +548,7 @@ class AssessmentViewSet(viewsets.GenericViewSet[Assessment]):
         summary="An assessment with its answers",
         responses={200: AssessmentDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
+    @records_api_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
     def retrieve(self, request: Request, public_id: str) -> Response:
         """The person's answers in questionnaire order, the revision to send with the next
         answer, and the indicative budget once submitted and priced."""
@@ -566,6 +571,7 @@ class AssessmentViewSet(viewsets.GenericViewSet[Assessment]):
         },
     )
     @action(detail=True, methods=["put"], url_path=f"answers/(?P<question_code>{CODE_PATTERN})")
+    @records_api_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
     def answer(self, request: Request, public_id: str, question_code: str) -> Response:
         """Saved at once. An option that is not the question's is refused (400)."""
         user = _user(request)
@@ -596,6 +602,7 @@ class AssessmentViewSet(viewsets.GenericViewSet[Assessment]):
         },
     )
     @action(detail=True, methods=["post"], url_path="answers")
+    @records_api_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
     def answers(self, request: Request, public_id: str) -> Response:
         """All or nothing: if any answer is refused, each refusal is listed (errors line up with
         the answers sent) and none is saved."""
@@ -626,6 +633,7 @@ class AssessmentViewSet(viewsets.GenericViewSet[Assessment]):
         },
     )
     @action(detail=True, methods=["post"])
+    @records_api_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
     def submit(self, request: Request, public_id: str) -> Response:
         """Submitting again returns the same submission and budget. `budget` is null when the
         client group has no table in force: the cost is then worked out by a person."""

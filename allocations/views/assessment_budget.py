@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from allocations.budgets import assessment_submit_and_price
 from allocations.explanations import budget_explanation
 from allocations.models import IndicativeBudget
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.client_groups import client_group_label
 from questionnaires.models import Assessment
 from questionnaires.services import AssessmentRefused, MissingAnswers
@@ -26,8 +27,11 @@ from questionnaires.views.journey import (
     journey_user,
     render_journey_page,
 )
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 @require_POST
 def submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -51,6 +55,7 @@ def _letter_url(assessment: Assessment) -> str | None:
         return None
 
 
+@records_access(AccessKind.BUDGET, subjects=assessment_subject)
 @journey_page
 def confirmation(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The reference, the indicative budget a year and a week, how it was worked out, and what

@@ -16,10 +16,14 @@ from allocations.letters import (
     indicative_budget_letter_pdf,
     letter_file_name,
 )
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.selectors import assessment_for
 from ras.accounts.models import User
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 
 
+@records_access(AccessKind.LETTER, subjects=assessment_subject)
 @require_GET
 @login_required
 def indicative_budget(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

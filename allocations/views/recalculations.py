@@ -80,6 +80,8 @@ from questionnaires.models import Option
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 from ras.exports import formula_safe
 
 PAGE_SIZE = 50
@@ -448,6 +450,7 @@ def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
 # What a run found
 
 
+@records_access(AccessKind.LIST)
 @require_GET
 @role_required(Role.FINANCE_LEAD)
 def run_results(request: HttpRequest, pk: int) -> HttpResponse:
@@ -501,6 +504,7 @@ def _with_case_url(change: CaseChange) -> LinkedChange:
 
 
 # role_required is typed for views answering HttpResponse; a download answers a stream.
+@records_access(AccessKind.EXPORT)
 @require_GET
 @role_required(Role.FINANCE_LEAD)
 def run_results_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -516,6 +520,7 @@ def run_results_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 # role_required is typed for views answering HttpResponse; a download answers a stream.
+@records_access(AccessKind.EXPORT)
 @require_GET
 @role_required(Role.FINANCE_LEAD)
 def run_results_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:

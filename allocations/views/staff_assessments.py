@@ -22,12 +22,15 @@ from allocations.answer_differences import assessment_check, assessments_for_che
 from allocations.explanations import budget_explanation
 from allocations.models import ClientGroup
 from allocations.selectors import client_groups
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.models import Assessment, Question, QuestionnaireVersion
 from questionnaires.selectors import assessment_for
 from questionnaires.services import AnswerNotAllowed, assessment_start, worker_view_save
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 from ras.people.services import FULL_NAME_MAX_LENGTH, person_create
 
 PAGE_SIZE = 50
@@ -87,6 +90,7 @@ class AssistedAssessmentForm(forms.Form):
         self.fields["client_group"].queryset = client_groups()  # type: ignore[attr-defined]
 
 
+@records_access(AccessKind.LIST)
 @role_required(*STAFF_ROLES)
 def assessment_list(request: HttpRequest) -> HttpResponse:
     """Submitted and in-progress assessments the user may open, newest first."""
@@ -99,6 +103,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @role_required(*STAFF_ROLES)
 def assessment_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Both answers to every question, the budget and how it was worked out, and the money
@@ -124,6 +129,7 @@ def assessment_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     )
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @role_required(Role.SOCIAL_WORKER)
 def question_view(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
     """A social worker records their own view of one question, beside the person's answer."""

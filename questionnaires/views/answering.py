@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.forms import AnswerForm, ClientGroupForm
 from questionnaires.models import Assessment, Question
 from questionnaires.selectors import answers_by_question, questions_in_order
@@ -38,6 +39,8 @@ from questionnaires.views.navigation import (
     resume_question,
 )
 from questionnaires.views.starting import client_group_context
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 
 RETURN_TO_CHECK = "check"
 STALE_MESSAGE = (
@@ -63,6 +66,7 @@ def question_url(assessment: Assessment, code: str, *, return_to_check: bool = F
     return f"{url}?return={RETURN_TO_CHECK}" if return_to_check else url
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 def resume(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Continues exactly where the person stopped: the next unanswered question, or the tasks."""
@@ -79,6 +83,7 @@ def resume(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect(question_url(assessment, following.code))
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 def client_group(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Which client group applies, in plain words; a social worker confirms it later."""
@@ -110,6 +115,7 @@ def client_group(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render_journey_page(request, "questionnaires/client_group.html", context)
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 def task_list(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The areas of life to answer, each with its status, and "Check your answers" at the end."""
@@ -143,6 +149,7 @@ def _required_message(question: Question, for_someone_else: bool) -> str:
     return "Select how much help they need" if for_someone_else else "Select how much help you need"
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 def question(request: HttpRequest, public_id: uuid.UUID, code: str) -> HttpResponse:
     """One question: GOV.UK radios, saved at once on "Save and continue"."""

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.client_groups import client_group_label
 from questionnaires.models import Assessment, Question
 from questionnaires.selectors import answers_by_question, questions_in_order
@@ -26,6 +27,8 @@ from questionnaires.views.journey import (
     render_journey_page,
 )
 from ras.accounts.models import User
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 
 CLIENT_GROUP_PROBLEM = "Choose who the support is for before you send your self-assessment"
 
@@ -112,6 +115,7 @@ def render_check_answers(
     return render_journey_page(request, "questionnaires/check_answers.html", context)
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 def check(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     assessment = journey_assessment(request, public_id)

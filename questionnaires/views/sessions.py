@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.views.journey import (
     JOURNEY_ROLES,
     journey_assessment,
@@ -21,8 +22,11 @@ from questionnaires.views.journey import (
     render_journey_page,
 )
 from questionnaires.views.starting import draft_retention_days, kept_until
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 
 
+@records_access(AccessKind.ASSESSMENT, subjects=assessment_subject)
 @journey_page
 def come_back_later(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """How to come back, and how long an unsent self-assessment is kept."""

@@ -124,6 +124,7 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                 ),
                 Task("See what the nightly retention run deleted, and why", "retention:runs"),
                 Task("Place and release legal holds on people’s records", "retention:holds"),
+                Task("See who looked at a person’s records", "audit:search"),
             ),
         ),
     )

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ras.accounts",
     "ras.people",
     "ras.retention",
+    "ras.audit",
     "ras.apps.RasAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Nothing shown to a signed-in user is kept by a browser or a proxy.
+    "ras.caching.NoStoreForSignedInUsersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -232,12 +235,14 @@ DRAFT_DELETION_WARNING_DAYS = env.int("DRAFT_DELETION_WARNING_DAYS", default=7)
 # A case with no activity on any of the person's records for this many years is anonymised
 # (the common adult social care schedule: 8 years after the case closed).
 CLOSED_CASE_RETENTION_YEARS = env.int("CLOSED_CASE_RETENTION_YEARS", default=8)
-# Access audit rows are kept this many days (six years), then deleted.
-AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=2192)
 # Journey pages warn this long before an idle session ends (never under 20 seconds, WCAG 2.2.1).
 SAQ_SESSION_WARNING_SECONDS = env.int("SAQ_SESSION_WARNING_SECONDS", default=120)
 # The questionnaire people answer online: the newest published version with this code.
 SAQ_QUESTIONNAIRE_CODE = env("SAQ_QUESTIONNAIRE_CODE", default="saq")
+
+# The access audit is kept this long (6 years), then a retention job may delete it. The number is
+# written into the audit table's trigger: changing it needs a migration (makemigrations audit).
+AUDIT_RETENTION_DAYS = 2192
 
 # Reviews: the first 6-8 weeks after a final budget starts, then at least yearly.
 REVIEW_FIRST_WEEKS = env.int("REVIEW_FIRST_WEEKS", default=6)

@@ -29,6 +29,7 @@ from allocations.models import IndicativeBudget, RecalculationResult
 from questionnaires.carer_levels import carer_level_label
 from questionnaires.models import Answer, Assessment, AssessmentStatus, Perspective
 from ras.accounts.models import User
+from ras.audit.models import AccessEvent, AccessKind
 from ras.people.models import Person, Representation
 from ras.retention.models import DraftWarning
 from reviews.models import (
@@ -465,6 +466,19 @@ def _proposals(person: Person) -> list[Record]:
     ]
 
 
+def _record_views(person: Person) -> list[Record]:
+    return [
+        {
+            "at": event.at,
+            "by": event.user_name,
+            "roles": event.user_roles,
+            "what": AccessKind(event.kind).label,
+            "reference": event.reference,
+        }
+        for event in AccessEvent.objects.filter(person=person).order_by("at", "pk")
+    ]
+
+
 def _deletion_warnings(person: Person) -> list[Record]:
     return [
         {
@@ -535,6 +549,7 @@ SECTIONS: tuple[Section, ...] = (
         "panel_agenda_items", "Panel meetings", ("reviews.PanelAgendaItem",), _panel_agenda_items
     ),
     Section("proposals", "Review tasks from a new table", ("reviews.BudgetProposal",), _proposals),
+    Section("record_views", "Who looked at your records", ("audit.AccessEvent",), _record_views),
     Section(
         "deletion_warnings",
         "Emails saying an unsent self-assessment would be deleted",

@@ -21,6 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from ras.audit.services import Subject, access_record
 from ras.people.models import Person
 from ras.subject_access.access import (
     STAFF_ROLES,
@@ -29,6 +32,7 @@ from ras.subject_access.access import (
     person_acted_for,
     person_for_staff,
 )
+from ras.subject_access.audit_subjects import person_subject
 from ras.subject_access.collect import section_counts, subject_access_collect
 from ras.subject_access.export import subject_access_zip, zip_file_name
 from ras.subject_access.forms import PersonSearchForm
@@ -68,6 +72,7 @@ def find_person(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid():
         results = people_matching(user, form.cleaned_data["query"])
+        access_record(request, kind=AccessKind.LIST, subjects=[Subject(None, "people found")])
     return render(
         request,
         "subject_access/find.html",
@@ -76,7 +81,7 @@ def find_person(request: HttpRequest) -> HttpResponse:
     )
 
 
-# ACCESS AUDIT: shows a person's record (their name, account and what is held) to staff.
+@records_access(AccessKind.SUBJECT_ACCESS, subjects=person_subject)
 @role_required(*STAFF_ROLES)
 @require_GET
 def person_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -95,7 +100,7 @@ def person_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
-# ACCESS AUDIT: hands everything held about a person to staff.
+@records_access(AccessKind.SUBJECT_ACCESS, subjects=person_subject)
 @role_required(*STAFF_ROLES)
 @require_POST
 def staff_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -123,6 +128,7 @@ def your_records(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.SUBJECT_ACCESS, subjects=person_subject)
 @role_required(*PERSON_ROLES)
 @require_POST
 def your_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:

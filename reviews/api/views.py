@@ -36,6 +36,9 @@ from questionnaires.selectors import assessments_visible_to
 from ras.accounts.models import User
 from ras.accounts.permissions import has_any_role
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_api_access
+from ras.audit.services import Subject, access_record
 from reviews.access_selectors import DECISION_READERS, decisions_visible_to
 from reviews.api.serializers import (
     DecisionConflictSerializer,
@@ -50,6 +53,7 @@ from reviews.api.serializers import (
     DecisionTransitionResultSerializer,
     DecisionTransitionSerializer,
 )
+from reviews.audit_subjects import decision_reference, decision_subject
 from reviews.contribution_services import CONTRIBUTION_ROLES, decision_set_contribution
 from reviews.emergency_services import emergency_record_for_new_person
 from reviews.models import BudgetDecision, DecisionEvent, ReasonCode
@@ -145,6 +149,7 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
         parameters=[DecisionListFilterSerializer],
         responses={200: DecisionSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN},
     )
+    @records_api_access(AccessKind.LIST)
     def list(self, request: Request) -> Response:
         """Social workers and team managers see every decision, panel members those on their
         meetings' agendas, the person and their representatives their own; the latest change
@@ -161,6 +166,7 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
         summary="A decision with its events, sign-off and the actions open to you",
         responses={200: DecisionDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
+    @records_api_access(AccessKind.CASE, subjects=decision_subject)
     def retrieve(self, request: Request, pk: str) -> Response:
         """Amounts in pence a year; every event with who decided, in what role, and why."""
         return Response(_detail(self.get_object(), _user(request)))
@@ -198,6 +204,7 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
             return _refused(refusal)
         except PermissionDenied as denied:
             return _forbidden(denied)
+        _record_seen(request, decision)
         return Response(
             _detail(decision, user),
             status=status.HTTP_200_OK if already_open else status.HTTP_201_CREATED,
@@ -215,6 +222,7 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
         },
     )
     @action(detail=True, methods=["post"])
+    @records_api_access(AccessKind.CASE, subjects=decision_subject)
     def transition(self, request: Request, pk: str) -> Response:
         """One action from the state you read, as the workflow allows and your role permits.
 
@@ -310,6 +318,7 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
             return _refused(refusal)
         except PermissionDenied as denied:
             return _forbidden(denied)
+        _record_seen(request, decision)
         return Response(_detail(decision, user), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -318,6 +327,7 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
         responses={200: DecisionDetailSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"])
+    @records_api_access(AccessKind.CASE, subjects=decision_subject)
     def contribution(self, request: Request, pk: str) -> Response:
         """From the council's financial assessment: from £0 up to the final budget. The council
         pays the rest. Not a move: the state does not change."""
@@ -336,6 +346,24 @@ class DecisionViewSet(viewsets.GenericViewSet[BudgetDecision]):
         except PermissionDenied as denied:
             return _forbidden(denied)
         return Response(_detail(self.get_object(), user))
+
+
+def _record_seen(request: Request, decision: BudgetDecision) -> None:
+    # Whose decision an answer shows is known only once the action has run, so these actions
+    # record it themselves rather than through records_api_access.
+    access_record(
+        request,
+        kind=AccessKind.CASE,
+        subjects=[
+            Subject(
+                decision.person_id,
+                decision_reference(
+                    decision.pk,
+                    None if decision.assessment is None else decision.assessment.reference,
+                ),
+            )
+        ],
+    )
 
 
 def _move(

@@ -15,6 +15,9 @@ from django.shortcuts import redirect, render
 from allocations.engine import format_pounds
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import decision_subject
 from reviews.contribution_services import CONTRIBUTION_ROLES, decision_set_contribution
 from reviews.forms import (
     FIRST_PLAN_LINES,
@@ -60,6 +63,7 @@ def _render(
     )
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Confirms the indicative budget as the final budget, signed off by the worker."""
@@ -91,6 +95,7 @@ def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _render(request, "agree.html", decision, form=form)
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def vary(request: HttpRequest, decision_id: int) -> HttpResponse:
     """A different amount with reasons: agreed at once within the worker's delegated authority,
@@ -137,6 +142,7 @@ def _line_count(request: HttpRequest) -> int:
     return max(1, min(count, MAX_PLAN_LINES))
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
     """An allocation outside the RAS: a costed support plan whose total a year is asked for.
@@ -180,6 +186,7 @@ def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _render(request, "outside_ras.html", decision, form=form, can_add=count < MAX_PLAN_LINES)
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def return_to_person(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Returns the assessment to the person to change their answers, with a message."""
@@ -211,6 +218,7 @@ def return_to_person(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _render(request, "return.html", decision, form=form)
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def start_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Starts a review of a final budget: the case goes back to the worker to decide again."""
@@ -242,6 +250,7 @@ def start_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _render(request, "start_review.html", decision, form=form)
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*CONTRIBUTION_ROLES)
 def contribution(request: HttpRequest, decision_id: int) -> HttpResponse:
     """What the person pays a year towards the final budget, from the financial assessment."""

@@ -17,11 +17,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from allocations.explanations import budget_explanation
+from questionnaires.audit_subjects import assessment_subject
 from questionnaires.models import Assessment
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
 from reviews.access_selectors import decisions_visible_to
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import decision_subject
 from reviews.models import BudgetDecision, DecisionEvent
 from reviews.selectors import (
     case_actions,
@@ -54,6 +58,7 @@ def _first(rows: QuerySet[BudgetDecision] | QuerySet[Assessment]) -> dict[str, o
     return {"rows": list(rows[:LIST_LIMIT]), "count": count, "more": count > LIST_LIMIT}
 
 
+@records_access(AccessKind.LIST)
 @role_required(*CASELOAD_ROLES)
 def caseload_page(request: HttpRequest) -> HttpResponse:
     """New assessments, the worker's cases, those waiting for them and those overdue.
@@ -79,6 +84,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=assessment_subject)
 @role_required(Role.SOCIAL_WORKER)
 @require_POST
 def take(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -120,6 +126,7 @@ def _records_url(decision: BudgetDecision, user: User) -> str | None:
         return None
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*CASE_VIEW_ROLES)
 def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The person, the state, the assessment and its explanation, the final budget and what the
@@ -156,6 +163,7 @@ def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*CASE_VIEW_ROLES)
 def request_outcome_page(request: HttpRequest, decision_id: int, event_id: int) -> HttpResponse:
     """Whether a request for a different amount was agreed within the worker's authority or sent

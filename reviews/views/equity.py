@@ -18,6 +18,8 @@ from allocations.models import ClientGroup
 from ras.accounts.models import Team
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
 from ras.exports import Cell, csv_text, xlsx_bytes
 from reviews.equity import (
     EquityFilters,
@@ -95,6 +97,7 @@ def group_names() -> dict[str, str]:
     return {group.code: group.name for group in ClientGroup.objects.all()}
 
 
+@records_access(AccessKind.LIST)
 @role_required(*EQUITY_ROLES)
 def equity_page(request: HttpRequest) -> HttpResponse:
     form = filter_form(request)
@@ -184,6 +187,7 @@ TABLES = {
 }
 
 
+@records_access(AccessKind.EXPORT)
 @role_required(*EQUITY_ROLES)
 def equity_download(request: HttpRequest, table: str, file_format: str) -> HttpResponse:
     form = filter_form(request)

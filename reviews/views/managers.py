@@ -22,6 +22,9 @@ from allocations.engine import format_pounds
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import decision_subject
 from reviews.manager_forms import ConfirmEmergencyForm, ManagerDecisionForm
 from reviews.models import BudgetDecision, DecisionEvent
 from reviews.panel_selectors import (
@@ -209,6 +212,7 @@ def _decision_page(
     )
 
 
+@records_access(AccessKind.LIST)
 @role_required(*MANAGER_ROLES)
 def queue_page(request: HttpRequest) -> HttpResponse:
     """Requests waiting for a manager, oldest first, with how long each has waited and the
@@ -226,6 +230,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*MANAGER_ROLES)
 def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The person, the explanation of the indicative budget, the worker's request, reasons and
@@ -233,6 +238,7 @@ def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _decision_page(request, _decision_or_404(decision_id))
 
 
+@records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(*MANAGER_ROLES)
 @require_POST
 def decide(request: HttpRequest, decision_id: int, step: str) -> HttpResponse:

@@ -20,6 +20,9 @@ from django.views.decorators.http import require_POST
 from allocations.engine import format_pounds
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import meeting_subjects
 from reviews.manager_forms import (
     AgendaAddForm,
     MeetingForm,
@@ -188,6 +191,7 @@ def _first_field_id(form: Any) -> str:
     return "main-content"
 
 
+@records_access(AccessKind.LIST)
 @role_required(*PANEL_ROLES)
 def meetings_page(request: HttpRequest) -> HttpResponse:
     """Upcoming and past meetings, and the cases waiting for panel with how long each has
@@ -235,6 +239,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=meeting_subjects)
 @role_required(*PANEL_ROLES)
 def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting, its members, each case's papers and how long it waited, the decisions
@@ -242,6 +247,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_page(request, _meeting_or_404(meeting_id))
 
 
+@records_access(AccessKind.CASE, subjects=meeting_subjects)
 @role_required(*PANEL_ROLES)
 @require_POST
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -268,6 +274,7 @@ def _meeting_url(meeting: PanelMeeting) -> str:
     return reverse("panels:meeting", kwargs={"meeting_id": meeting.pk})
 
 
+@records_access(AccessKind.CASE, subjects=meeting_subjects)
 @role_required(*PANEL_ROLES)
 @require_POST
 def decide(request: HttpRequest, meeting_id: int, item_id: int, step: str) -> HttpResponse:
@@ -328,6 +335,7 @@ def _done(step: Step, case: AgendaCase, event: DecisionEvent) -> str:
     )
 
 
+@records_access(AccessKind.EXPORT, subjects=meeting_subjects)
 @role_required(*PANEL_ROLES)
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting's minutes as a tagged PDF, for its members and team managers."""

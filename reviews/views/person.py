@@ -18,6 +18,9 @@ from django.views.decorators.http import require_POST
 
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import decision_subject
 from reviews.models import BudgetDecision
 from reviews.person_forms import OUT_OF_DATE, ChallengeForm, SendChangedAnswersForm
 from reviews.person_selectors import (
@@ -99,6 +102,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.BUDGET, subjects=decision_subject)
 @person_page
 def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Where the budget is and what happens next, the money, and every decision with its
@@ -139,6 +143,7 @@ def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.BUDGET, subjects=decision_subject)
 @person_page
 def challenge(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Ask us to look again at a final or declined decision, with the person's reasons: the case
@@ -185,6 +190,7 @@ def challenge(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.BUDGET, subjects=decision_subject)
 @person_page
 @require_POST
 def send_changed_answers(request: HttpRequest, decision_id: int) -> HttpResponse:

@@ -23,6 +23,9 @@ from allocations.models import RecalculationRun
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
+from ras.audit.models import AccessKind
+from ras.audit.recording import records_access
+from reviews.audit_subjects import proposal_subject
 from reviews.models import BudgetProposal
 from reviews.proposal_forms import (
     DEFAULT_THRESHOLD_POUNDS,
@@ -166,6 +169,7 @@ def create(request: HttpRequest, run_id: int) -> HttpResponse:
 # Social workers
 
 
+@records_access(AccessKind.LIST)
 @require_GET
 @role_required(Role.SOCIAL_WORKER)
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -180,6 +184,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=proposal_subject)
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(Role.SOCIAL_WORKER)
@@ -223,6 +228,7 @@ def keep(request: HttpRequest, proposal_id: int) -> HttpResponse:
     )
 
 
+@records_access(AccessKind.CASE, subjects=proposal_subject)
 @require_POST
 @role_required(Role.SOCIAL_WORKER)
 def start_review(request: HttpRequest, proposal_id: int) -> HttpResponse:

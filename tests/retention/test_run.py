@@ -33,6 +33,7 @@ def test_every_kind_has_a_line_with_its_rule_and_period(assessment) -> None:
     assert [report_line.kind for report_line in run.lines.order_by("position")] == [
         "abandoned-drafts",
         "closed-cases",
+        "access-audit",
     ]
     drafts = line(run, "abandoned-drafts")
     assert drafts.period == "90 days"
@@ -41,6 +42,9 @@ def test_every_kind_has_a_line_with_its_rule_and_period(assessment) -> None:
     closed = line(run, "closed-cases")
     assert closed.period == "8 years"
     assert "for 8 years" in closed.rule
+    audit = line(run, "access-audit")
+    assert audit.period == "2,192 days"
+    assert "deleted 2,192 days after it was made" in audit.rule
     assert run.state == RunState.FINISHED
     assert run.finished_at is not None
 

@@ -261,3 +261,12 @@ def test_the_copy_lists_the_emails_warning_that_a_draft_would_be_deleted(
     assert warning["assessment_reference"] == sams_draft
     assert warning["warned_at"] == warned_at
     assert warning["delete_on"] == datetime.date(2027, 2, 22)
+
+
+def test_the_copy_lists_who_looked_at_the_persons_records(cast, client_for, social_worker) -> None:
+    client_for(social_worker).get(reverse("cases:detail", args=[cast.sam_decision.pk]))
+    client_for(social_worker).get(reverse("cases:detail", args=[cast.ida_decision.pk]))
+
+    (view,) = subject_access_collect(cast.sam)["record_views"]
+    assert (view["by"], view["roles"], view["what"]) == ("Wendy Worker", "Social worker", "Case")
+    assert view["reference"].startswith(f"Decision {cast.sam_decision.pk}")

@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ras.accounts.roles import Role
+from ras.audit.models import AccessEvent, AccessKind
 from ras.people.models import Person
 from tests.conftest import make_user
 
@@ -274,3 +275,17 @@ def test_the_budget_page_leads_to_the_persons_copy(client_for, service_user, cas
     page = client_for(service_user).get(reverse("your-budget:budgets")).content.decode()
     assert reverse("your-records:list") in page
     assert "Download a copy of everything we hold about you" in page
+
+
+def test_each_copy_handed_to_someone_else_is_in_the_access_audit(
+    cast, client_for, social_worker, service_user, representative
+) -> None:
+    """Staff and a representative are recorded; the person downloading their own copy is not."""
+    client_for(social_worker).post(staff_download_url(cast.sam))
+    client_for(service_user).post(own_download_url(cast.sam))
+    client_for(representative).post(own_download_url(cast.ida))
+
+    assert list(AccessEvent.objects.order_by("pk").values_list("user", "kind", "person")) == [
+        (social_worker.pk, AccessKind.SUBJECT_ACCESS, cast.sam.pk),
+        (representative.pk, AccessKind.SUBJECT_ACCESS, cast.ida.pk),
+    ]
