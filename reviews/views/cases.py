@@ -22,9 +22,9 @@ from questionnaires.models import Assessment
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
-from reviews.access_selectors import decisions_visible_to
 from ras.audit.models import AccessKind
 from ras.audit.recording import records_access
+from reviews.access_selectors import decisions_visible_to
 from reviews.audit_subjects import decision_subject
 from reviews.models import BudgetDecision, DecisionEvent
 from reviews.selectors import (
