@@ -68,7 +68,7 @@ def _render(
 def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Confirms the indicative budget as the final budget, signed off by the worker."""
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     if request.method != "POST" and not case_actions(decision, user).agree:
         return not_offered(request, decision, "agree the indicative budget")
     form = ConfirmForm(_data(request), initial={"seen_state": decision.state})
@@ -101,7 +101,7 @@ def vary(request: HttpRequest, decision_id: int) -> HttpResponse:
     """A different amount with reasons: agreed at once within the worker's delegated authority,
     otherwise sent to a manager, or to the panel beyond a manager's authority."""
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     if request.method != "POST" and not case_actions(decision, user).vary:
         return not_offered(request, decision, "vary the budget")
     form = VaryForm(
@@ -151,7 +151,7 @@ def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
     manager's authority. "Add more lines" shows the same answers with more blank lines.
     """
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     if request.method != "POST" and not case_actions(decision, user).ask_outside_ras:
         return not_offered(request, decision, "ask for an allocation outside the RAS")
     if request.method == "POST" and "add_lines" in request.POST:
@@ -191,7 +191,7 @@ def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
 def return_to_person(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Returns the assessment to the person to change their answers, with a message."""
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     if request.method != "POST" and not case_actions(decision, user).return_to_person:
         return not_offered(request, decision, "return the assessment to the person")
     form = ReturnForm(_data(request), initial={"seen_state": decision.state})
@@ -223,7 +223,7 @@ def return_to_person(request: HttpRequest, decision_id: int) -> HttpResponse:
 def start_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Starts a review of a final budget: the case goes back to the worker to decide again."""
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     if request.method != "POST" and not case_actions(decision, user).start_review:
         return not_offered(request, decision, "start a review")
     form = ConfirmForm(_data(request), initial={"seen_state": decision.state})
@@ -255,7 +255,7 @@ def start_review(request: HttpRequest, decision_id: int) -> HttpResponse:
 def contribution(request: HttpRequest, decision_id: int) -> HttpResponse:
     """What the person pays a year towards the final budget, from the financial assessment."""
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     if not case_actions(decision, user).set_contribution:
         return not_offered(request, decision, "enter a contribution")
     current = decision.contribution_annual_pence

@@ -19,12 +19,10 @@ from django.views.decorators.http import require_POST
 from allocations.explanations import budget_explanation
 from questionnaires.audit_subjects import assessment_subject
 from questionnaires.models import Assessment
-from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
 from ras.audit.models import AccessKind
 from ras.audit.recording import records_access
-from reviews.access_selectors import decisions_visible_to
 from reviews.audit_subjects import decision_subject
 from reviews.models import BudgetDecision, DecisionEvent
 from reviews.selectors import (
@@ -115,15 +113,9 @@ def _assessment_url(assessment: Assessment | None) -> str | None:
         return None
 
 
-def _records_url(decision: BudgetDecision, user: User) -> str | None:
-    """Where staff download everything held about the person, for those who may see the case
-    under `decisions_visible_to`, where that page is served."""
-    if not decisions_visible_to(user).filter(pk=decision.pk).exists():
-        return None
-    try:
-        return reverse("subject-access:person", kwargs={"public_id": decision.person.public_id})
-    except NoReverseMatch:
-        return None
+def _records_url(decision: BudgetDecision) -> str:
+    """Where staff download everything held about the person."""
+    return reverse("subject-access:person", kwargs={"public_id": decision.person.public_id})
 
 
 @records_access(AccessKind.CASE, subjects=decision_subject)
@@ -132,7 +124,7 @@ def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The person, the state, the assessment and its explanation, the final budget and what the
     person pays, the support plan, the timeline of events, and the actions the user may take."""
     user = signed_in_user(request)
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, user)
     timeline = decision_timeline(decision)
     today = timezone.localdate()
     return render(
@@ -158,7 +150,7 @@ def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             "review_due": decision.next_review_due is not None
             and decision.next_review_due <= today,
             "is_emergency": decision.state == State.EMERGENCY,
-            "records_url": _records_url(decision, user),
+            "records_url": _records_url(decision),
         },
     )
 
@@ -168,7 +160,7 @@ def case_page(request: HttpRequest, decision_id: int) -> HttpResponse:
 def request_outcome_page(request: HttpRequest, decision_id: int, event_id: int) -> HttpResponse:
     """Whether a request for a different amount was agreed within the worker's authority or sent
     to a manager or the panel, and why, with the limits in force."""
-    decision = decision_or_404(decision_id)
+    decision = decision_or_404(decision_id, signed_in_user(request))
     try:
         outcome = request_outcome(decision, event_id)
     except DecisionEvent.DoesNotExist as missing:

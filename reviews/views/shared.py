@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 
 from ras.accounts.models import User
 from ras.accounts.roles import Role
+from reviews.access_selectors import decisions_visible_to
 from reviews.models import BudgetDecision
 from reviews.selectors import decision_for_page
 from reviews.services import MoveNotAllowed
@@ -23,7 +24,12 @@ def signed_in_user(request: HttpRequest) -> User:
     return request.user
 
 
-def decision_or_404(decision_id: int) -> BudgetDecision:
+def decision_or_404(decision_id: int, user: User) -> BudgetDecision:
+    """The case, if `user` may see it (`decisions_visible_to`): a panel member sees only the
+    cases on their meetings' agendas. Any other case is "not found", so its existence is not
+    revealed."""
+    if not decisions_visible_to(user).filter(pk=decision_id).exists():
+        raise Http404("No such case")
     try:
         return decision_for_page(decision_id)
     except BudgetDecision.DoesNotExist as missing:

@@ -18,7 +18,13 @@ import ras.urls
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from ras.people.models import Person
-from reviews.models import BudgetDecision, DecisionEvent, SupportPlanLine
+from reviews.models import (
+    BudgetDecision,
+    DecisionEvent,
+    PanelAgendaItem,
+    PanelMeeting,
+    SupportPlanLine,
+)
 from reviews.services import (
     decision_open,
     decision_record_emergency,
@@ -150,9 +156,27 @@ def uuid_of(decision: BudgetDecision):
     return decision.assessment.public_id
 
 
-def test_a_panel_member_may_read_a_case_but_not_the_caseload_or_act(
-    client_for, panel_member, decision
+def test_a_panel_member_may_not_open_a_case_off_their_meetings_agendas(
+    client_for, panel_member, team_manager, decision
 ) -> None:
+    """Not found, as any case they may not see: its existence is not revealed."""
+    other_meeting = PanelMeeting.objects.create(
+        held_on="2027-01-12", title="Resource panel", created_by=team_manager
+    )
+    PanelAgendaItem.objects.create(meeting=other_meeting, decision=decision, added_by=team_manager)
+    client = client_for(panel_member)
+    assert client.get(url("detail", decision)).status_code == 404
+    assert client.get(url("caseload")).status_code == 403
+
+
+def test_a_panel_member_may_read_a_case_on_their_agenda_but_not_the_caseload_or_act(
+    client_for, panel_member, team_manager, decision
+) -> None:
+    meeting = PanelMeeting.objects.create(
+        held_on="2027-01-12", title="Resource panel", created_by=team_manager
+    )
+    meeting.members.add(panel_member)
+    PanelAgendaItem.objects.create(meeting=meeting, decision=decision, added_by=team_manager)
     client = client_for(panel_member)
     assert client.get(url("detail", decision)).status_code == 200
     assert client.get(url("caseload")).status_code == 403
