@@ -130,9 +130,8 @@ def figures_snapshot_build(
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute(f"SET LOCAL work_mem = '{BUILD_WORK_MEM}'")
-                cursor.execute("SELECT now()")
-                row = cursor.fetchone()
-            as_at: datetime.datetime = row[0] if row else timezone.now()
+            # The transaction sees the records as they are at its first read, just after this.
+            as_at = timezone.now()
             day = today or timezone.localdate(as_at)
             decided = equity_snapshot_fill(
                 snapshot_id=snapshot_id, today=day, tz=settings.TIME_ZONE

@@ -237,6 +237,26 @@ def open_data_published(
     return suppress(open_data_rows(today=today, snapshot=snapshot))
 
 
+@dataclass(frozen=True)
+class OpenData:
+    """The published rows and the moment their figures are from: a snapshot's, or now."""
+
+    published: list[PublishedRow]
+    as_at: datetime.datetime
+    from_snapshot: bool
+
+
+def open_data_read(*, today: datetime.date | None = None) -> OpenData:
+    """The open data as published: from the newest snapshot for today's completed quarters, or
+    worked out now when there is none."""
+    snapshot = open_data_snapshot_latest(today=today)
+    return OpenData(
+        published=open_data_published(today=today, snapshot=snapshot),
+        as_at=snapshot.as_at if snapshot and snapshot.as_at else timezone.now(),
+        from_snapshot=snapshot is not None,
+    )
+
+
 def _shown(value: Published, show: Callable[[int], str]) -> str:
     return str(value) if isinstance(value, Suppressed) else show(value)
 

@@ -116,7 +116,8 @@ def period_links(request: HttpRequest, source: EquitySource) -> list[tuple[str, 
         ),
     ]:
         query = QueryDict(mutable=True)
-        query.update({**kept, "signed_off_from": first, "signed_off_to": last})
+        chosen = {**kept, "signed_off_from": first, "signed_off_to": last}
+        query.update({name: value for name, value in chosen.items() if value})
         links.append((label, query.urlencode()))
     return links
 
