@@ -41,7 +41,12 @@ from reviews.models import (
     OpenDataSnapshotRow,
     SnapshotState,
 )
-from reviews.open_data import open_data_read, open_data_rows, open_data_snapshot_latest
+from reviews.open_data import (
+    open_data_read,
+    open_data_rows,
+    open_data_snapshot_fill,
+    open_data_snapshot_latest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +322,7 @@ def test_nobody_reads_a_snapshot_while_it_is_being_written(
     )
     previous = snapshot_made()
     half_way, carry_on = threading.Event(), threading.Event()
-    real_fill = figures_snapshot_module.open_data_snapshot_fill
+    real_fill = open_data_snapshot_fill
 
     def paused_fill(**kwargs: object) -> datetime.date:
         half_way.set()
