@@ -1,11 +1,14 @@
 """Precomputed figures: claiming a run, working it out, and saying how fresh the figures are.
 
+A snapshot holds the equity dashboard's figures for every team and financial year, the open
+data, and the tables of the variations and timeliness pages with no filters.
+
 A run is a `FiguresSnapshot` row. Celery beat starts one every ``FIGURES_REFRESH_MINUTES``
 (task `reviews.refresh_figures`), and a manager or finance lead can ask for one now
 (`reviews.figures_refresh.figures_refresh_request`). Its life: queued -> building -> complete,
 or failed. The database lets only one run be queued or building at a time.
 
-Working a run out fills the equity and open-data rows and turns the run complete in one
+Working a run out fills all of those and turns the run complete in one
 REPEATABLE READ transaction: every figure is as at the same moment, nobody reads a half-written
 snapshot, and a run that fails leaves the previous snapshot as it was. See
 docs/adr/XXXX-precomputed-figures.md.
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from reviews.equity import outlier_iqr_multiple, points_band_width
 from reviews.equity_snapshot import equity_snapshot_fill
+from reviews.figure_tables import figure_tables_snapshot_fill
 from reviews.models import PENDING_SNAPSHOT_STATES, FiguresSnapshot, SnapshotState
 from reviews.open_data import open_data_snapshot_fill
 
@@ -137,6 +141,7 @@ def figures_snapshot_build(
                 snapshot_id=snapshot_id, today=day, tz=settings.TIME_ZONE
             )
             before = open_data_snapshot_fill(snapshot_id=snapshot_id, today=day)
+            figure_tables_snapshot_fill(snapshot_id=snapshot_id, today=day)
             completed = FiguresSnapshot.objects.filter(
                 pk=snapshot_id, state=SnapshotState.BUILDING
             ).update(
@@ -146,6 +151,7 @@ def figures_snapshot_build(
                 band_width=points_band_width(),
                 iqr_multiple=outlier_iqr_multiple(),
                 open_data_before=before,
+                figures_date=day,
                 decided_count=decided,
                 build_seconds=time.perf_counter() - started,
             )

@@ -9,6 +9,7 @@ from typing import ClassVar
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from allocations.models import IndicativeBudget
@@ -303,6 +304,9 @@ class FiguresSnapshot(models.Model):
         blank=True,
         help_text="The first day of the quarter in progress: open data covers the ones before.",
     )
+    figures_date = models.DateField(
+        null=True, blank=True, help_text="The council's date the figures were worked out for."
+    )
     decided_count = models.PositiveIntegerField(default=0)
     build_seconds = models.FloatField(null=True, blank=True)
     failure = models.TextField(blank=True)
@@ -434,3 +438,27 @@ class OpenDataSnapshotRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_group_code} from {self.quarter_start} in snapshot {self.snapshot_id}"
+
+
+class FigureTableSnapshot(models.Model):
+    """One table of the variations or timeliness page, with no filters, as a snapshot holds it:
+    its headings and kinds of column, and its rows as JSON."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    caption = models.TextField()
+    columns = models.JSONField()
+    rows = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["snapshot", "page", "position"], name="one_figure_table_per_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} {self.slug} in snapshot {self.snapshot_id}"

@@ -33,6 +33,13 @@ from reviews.figures_refresh import FIGURES_REFRESH_ROLES, figures_refresh_reque
 from reviews.figures_snapshot import figures_freshness, moment_words
 
 EQUITY_ROLES = FIGURES_REFRESH_ROLES
+# The pages with an "Update the figures now" button, and the filters each keeps in its address.
+_FIGURE_FILTERS = ("client_group", "team", "date_from", "date_to")
+REFRESH_PAGES = {
+    "equity:dashboard": ("client_group", "team", "signed_off_from", "signed_off_to"),
+    "figures:variations": _FIGURE_FILTERS,
+    "figures:timeliness": _FIGURE_FILTERS,
+}
 # The page lists this many people far from their peers at a time; the downloads hold them all.
 OUTLIERS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -170,13 +177,16 @@ def equity_refresh(request: HttpRequest) -> HttpResponse:
             f"{moment_words(asked.snapshot.requested_at)}. This page will show them when they"
             " are ready: refresh it in a few minutes.",
         )
-    # Only the filters go back into the address, whatever else the form carried.
+    # Back to one of the pages that offer the button, with only its filters in the address,
+    # whatever else the form was made to carry.
+    back = request.POST.get("back", "")
+    page = back if back in REFRESH_PAGES else "equity:dashboard"
     sent = QueryDict(request.POST.get("query", ""))
     query = QueryDict(mutable=True)
-    for name in ("client_group", "team", "signed_off_from", "signed_off_to"):
+    for name in REFRESH_PAGES[page]:
         if sent.get(name):
             query[name] = sent[name]
-    address = reverse("equity:dashboard")
+    address = reverse(page)
     return redirect(f"{address}?{query.urlencode()}" if query else address)
 
 

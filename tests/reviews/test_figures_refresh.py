@@ -245,3 +245,23 @@ def test_a_request_for_new_figures_is_worked_out_by_a_real_worker(finance_lead, 
     assert asked.snapshot.state == SnapshotState.COMPLETE
     assert asked.snapshot.requested_by == finance_lead
     assert equity_source(EquityFilters()).snapshot == asked.snapshot
+
+
+def test_the_button_on_a_figures_page_returns_to_that_page_and_its_filters(
+    client_for, finance_lead
+) -> None:
+    client = client_for(finance_lead)
+    response = client.post(
+        "/equity/refresh/",
+        {"query": "team=&date_from=2026-04-01&signed_off_to=x", "back": "figures:timeliness"},
+    )
+    assert response["Location"] == "/figures/timeliness/?date_from=2026-04-01"
+    page = client.get(response["Location"]).content.decode()
+    assert "New figures were asked for at" in page
+
+
+def test_the_button_never_sends_anyone_to_a_page_it_does_not_know(client_for, finance_lead) -> None:
+    response = client_for(finance_lead).post(
+        "/equity/refresh/", {"query": "team=1", "back": "https://example.com/"}
+    )
+    assert response["Location"] == "/equity/?team=1"

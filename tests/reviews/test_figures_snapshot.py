@@ -25,10 +25,19 @@ from reviews.equity_snapshot import (
     financial_year,
     financial_year_start,
 )
+from reviews.figure_tables import (
+    FIGURE_PAGES,
+    TIMELINESS,
+    VARIATIONS,
+    figure_tables,
+    figure_tables_snapshot_latest,
+    figure_tables_snapshot_read,
+)
 from reviews.figures_snapshot import (
     SnapshotLost,
     figures_snapshot_build,
     figures_snapshot_claim,
+    moment_words,
     refresh_every_words,
 )
 from reviews.models import (
@@ -47,6 +56,7 @@ from reviews.open_data import (
     open_data_snapshot_fill,
     open_data_snapshot_latest,
 )
+from reviews.variation_figures import FigureFilters
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +367,54 @@ def test_nobody_reads_a_snapshot_while_it_is_being_written(
     assert isinstance(built, FiguresSnapshot)
     assert equity_source(EquityFilters()).snapshot == built
     assert equity_source(EquityFilters()).bands() == equity_bands(EquityFilters())
+
+
+def test_the_snapshot_holds_the_variation_and_timeliness_tables_with_no_filters(
+    history,
+) -> None:
+    snapshot = snapshot_made()
+    today = timezone.localdate()
+    for page in FIGURE_PAGES:
+        live = figure_tables(page, FigureFilters(), today=today)
+        assert any(table.rows for table in live), page
+        assert figure_tables_snapshot_read(snapshot, page) == live, page
+        assert figure_tables_snapshot_latest(page, today=today) == snapshot
+
+
+def test_timeliness_from_another_day_is_not_used_as_reviews_fall_overdue_daily(history) -> None:
+    snapshot = snapshot_made()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert figure_tables_snapshot_latest(TIMELINESS, today=tomorrow) is None
+    assert figure_tables_snapshot_latest(VARIATIONS, today=tomorrow) == snapshot
+
+
+def test_the_figures_pages_read_the_snapshot_with_no_filters_and_say_so(
+    history, client_for, team_manager
+) -> None:
+    snapshot = snapshot_made()
+    client = client_for(team_manager)
+    when = moment_words(snapshot.as_at) if snapshot.as_at else ""
+    for address in ("/figures/variations/", "/figures/timeliness/"):
+        page = client.get(address).content.decode()
+        assert f"Figures as at {when} (updated every hour)." in page, address
+        everything = client.get(address, {"client_group": "", "team": ""}).content.decode()
+        assert f"Figures as at {when}" in everything, "empty filters are no filters"
+        filtered = client.get(address, {"client_group": "older-people"}).content.decode()
+        assert "These figures are for the filters you chose" in filtered, address
+        assert "Figures as at" not in filtered
+
+
+def test_a_figures_download_with_no_filters_reads_the_snapshot(
+    history, client_for, finance_lead
+) -> None:
+    """Every case agreed is then marked varied: the snapshot's routes stay as they were until the
+    next run; the live figures (any filter) already show the change."""
+    snapshot_made()
+    client = client_for(finance_lead)
+    routes_before = client.get("/figures/variations/routes.csv").content
+    BudgetDecision.objects.filter(state="agreed").update(state="varied")
+    assert client.get("/figures/variations/routes.csv").content == routes_before
+    assert client.get("/figures/variations/routes.csv", {"team": ""}).content == routes_before
+    (live_routes, *_) = figure_tables(VARIATIONS, FigureFilters(), today=timezone.localdate())
+    assert live_routes.rows[0][1] == 0, "nobody is agreed at the indicative budget any more"
+    assert b"Agreed at the indicative budget,0," not in routes_before
