@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -161,9 +162,9 @@ def equity_page(request: HttpRequest) -> HttpResponse:
 @role_required(*EQUITY_ROLES)
 def equity_refresh(request: HttpRequest) -> HttpResponse:
     """Asks for the figures to be worked out again now; back to the page with its filters."""
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - role_required lets only signed-in users in
-    asked = figures_refresh_request(actor=user)
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    asked = figures_refresh_request(actor=request.user)
     if asked.queued:
         messages.success(
             request,
