@@ -17,6 +17,7 @@ final budget was signed off, from and to inclusive.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -328,8 +329,8 @@ def _px(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def equity_charts(filters: EquityFilters, *, on_date: datetime.date) -> list[EquityChart]:
-    """A chart per client group with decided budgets, its RAS line from the table in force."""
+def equity_charts(dots_by_group: Sequence[Dots], *, on_date: datetime.date) -> list[EquityChart]:
+    """A chart per client group's dots, with its RAS line from the table in force."""
     from allocations import engine
     from allocations.charts import nice_step
     from allocations.models import ClientGroup
@@ -337,7 +338,7 @@ def equity_charts(filters: EquityFilters, *, on_date: datetime.date) -> list[Equ
 
     groups = {group.code: group for group in ClientGroup.objects.all()}
     charts = []
-    for dots in equity_dots(filters):
+    for dots in dots_by_group:
         group = groups.get(dots.client_group_code)
         max_points = max(points for points, _ in dots.dots)
         x_step = nice_step(max(max_points, 10), 8)

@@ -9,6 +9,7 @@ from typing import ClassVar
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from allocations.models import IndicativeBudget
@@ -270,3 +271,206 @@ class BudgetProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Proposal for {self.decision} from run {self.run_id}"
+
+
+class SnapshotState(models.TextChoices):
+    QUEUED = "queued", "Asked for"
+    BUILDING = "building", "Being worked out"
+    COMPLETE = "complete", "Complete"
+    FAILED = "failed", "Did not finish"
+
+
+PENDING_SNAPSHOT_STATES = (SnapshotState.QUEUED, SnapshotState.BUILDING)
+
+
+class FiguresSnapshot(models.Model):
+    """One run of the precomputed figures: the equity dashboard's and the open data's.
+
+    Pages read the newest complete snapshot. A run fills its rows and turns complete in one
+    transaction, so a half-written snapshot is never read and a failed run leaves the previous
+    one in place. At most one run is asked for or being worked out at a time (the database
+    refuses a second). See docs/adr/0025-precomputed-figures.md.
+    """
+
+    state = models.CharField(
+        max_length=10, choices=SnapshotState.choices, default=SnapshotState.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who asked for it now; empty when the schedule started it.",
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    as_at = models.DateTimeField(
+        null=True, blank=True, help_text="The moment the records were read: the figures' date."
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    band_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    iqr_multiple = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    open_data_before = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first day of the quarter in progress: open data covers the ones before.",
+    )
+    figures_date = models.DateField(
+        null=True, blank=True, help_text="The council's date the figures were worked out for."
+    )
+    decided_count = models.PositiveIntegerField(default=0)
+    build_seconds = models.FloatField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                models.ExpressionWrapper(
+                    models.Q(state__in=PENDING_SNAPSHOT_STATES),
+                    output_field=models.BooleanField(),
+                ),
+                condition=models.Q(state__in=PENDING_SNAPSHOT_STATES),
+                name="one_figures_snapshot_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures snapshot {self.pk} ({self.get_state_display()})"
+
+
+class EquitySnapshotScope(models.Model):
+    """One set of filters the snapshot holds the equity figures for: a team (or all teams) and
+    a period of sign-off dates (or all dates). Client groups are rows within each scope."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="scopes")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    signed_off_from = models.DateField(null=True, blank=True)
+    signed_off_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["snapshot", "team", "signed_off_from", "signed_off_to"],
+                nulls_distinct=False,
+                name="one_equity_scope_per_filters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scope {self.pk} of {self.snapshot_id}"
+
+
+class EquitySnapshotBand(models.Model):
+    """A client group's band of points in a scope: people and the spread of final budgets.
+
+    Quartiles are kept as PostgreSQL computed them (double precision), so the page rounds them
+    exactly as it rounds the live figures.
+    """
+
+    scope = models.ForeignKey(EquitySnapshotScope, on_delete=models.CASCADE, related_name="+")
+    client_group_code = models.CharField(max_length=40)
+    band = models.PositiveIntegerField()
+    people = models.PositiveIntegerField()
+    minimum_pence = models.BigIntegerField()
+    lower_quartile = models.FloatField()
+    median = models.FloatField()
+    upper_quartile = models.FloatField()
+    maximum_pence = models.BigIntegerField()
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["scope", "client_group_code", "band"], name="equity_band_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_group_code} band {self.band} in scope {self.scope_id}"
+
+
+class EquitySnapshotOutlier(models.Model):
+    """A person far from their peers in a scope, with the reasons recorded when it was built.
+
+    Tied to the decision, so deleting a case deletes it here too.
+    """
+
+    scope = models.ForeignKey(EquitySnapshotScope, on_delete=models.CASCADE, related_name="+")
+    decision = models.ForeignKey(BudgetDecision, on_delete=models.CASCADE, related_name="+")
+    client_group_code = models.CharField(max_length=40)
+    total_points = models.PositiveIntegerField()
+    band = models.PositiveIntegerField()
+    final_annual_pence = models.BigIntegerField()
+    lower_fence = models.FloatField()
+    upper_fence = models.FloatField()
+    reason_labels = ArrayField(models.TextField(), default=list, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["scope", "client_group_code"], name="equity_outlier_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id} in scope {self.scope_id}"
+
+
+class EquitySnapshotDots(models.Model):
+    """A client group's dots for the chart in a scope: (points, final annual pence) pairs."""
+
+    scope = models.ForeignKey(EquitySnapshotScope, on_delete=models.CASCADE, related_name="+")
+    client_group_code = models.CharField(max_length=40)
+    people = models.PositiveIntegerField()
+    points = ArrayField(models.IntegerField())
+    final_annual_pence = ArrayField(models.BigIntegerField())
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["scope", "client_group_code"], name="equity_dots_scope"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_group_code} dots in scope {self.scope_id}"
+
+
+class OpenDataSnapshotRow(models.Model):
+    """A client group's figures for one quarter, before suppression (as `open_data_rows` reads
+    them live); the public page suppresses them on the way out."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
+    client_group_code = models.CharField(max_length=40)
+    quarter_start = models.DateField()
+    people = models.PositiveIntegerField()
+    people_with_indicative = models.PositiveIntegerField()
+    median_indicative_annual_pence = models.BigIntegerField(null=True)
+    median_final_annual_pence = models.BigIntegerField(null=True)
+    people_outside_ras = models.PositiveIntegerField()
+    median_days_to_final_budget = models.IntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.client_group_code} from {self.quarter_start} in snapshot {self.snapshot_id}"
+
+
+class FigureTableSnapshot(models.Model):
+    """One table of the variations or timeliness page, with no filters, as a snapshot holds it:
+    its headings and kinds of column, and its rows as JSON."""
+
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField()
+    slug = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    caption = models.TextField()
+    columns = models.JSONField()
+    rows = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["snapshot", "page", "position"], name="one_figure_table_per_place"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} {self.slug} in snapshot {self.snapshot_id}"

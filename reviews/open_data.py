@@ -8,6 +8,7 @@ figures for a quarter do not change from one day to the next (see docs/adr/0020-
 import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -17,7 +18,14 @@ from allocations.engine import format_percentage, format_pounds
 from allocations.models import ClientGroup
 from questionnaires.models import Assessment
 from ras.exports import Cell, csv_text
-from reviews.models import BudgetDecision, DecisionEvent, SupportPlanLine
+from reviews.models import (
+    BudgetDecision,
+    DecisionEvent,
+    FiguresSnapshot,
+    OpenDataSnapshotRow,
+    SnapshotState,
+    SupportPlanLine,
+)
 from reviews.suppression import (
     Figure,
     Published,
@@ -122,19 +130,74 @@ GROUP BY 1, 2
 """  # noqa: S608 (table names come from the models, values are parameters)
 
 
-def open_data_rows(*, today: datetime.date | None = None) -> list[Row]:
+_SNAPSHOT_FILL_SQL = f"""
+INSERT INTO {OpenDataSnapshotRow._meta.db_table}
+       (snapshot_id, client_group_code, quarter_start, people, people_with_indicative,
+        median_indicative_annual_pence, median_final_annual_pence, people_outside_ras,
+        median_days_to_final_budget)
+SELECT %(snapshot)s, figures.* FROM ({_FIGURES_SQL}) figures
+"""  # noqa: S608 (table names come from the models, values are parameters)
+
+_SNAPSHOT_COLUMNS = (
+    "client_group_code",
+    "quarter_start",
+    "people",
+    "people_with_indicative",
+    "median_indicative_annual_pence",
+    "median_final_annual_pence",
+    "people_outside_ras",
+    "median_days_to_final_budget",
+)
+
+
+def _figure_params(before: datetime.date) -> dict[str, Any]:
+    return {"tz": settings.TIME_ZONE, "actions": list(OUTSIDE_RAS_ACTIONS), "before": before}
+
+
+def open_data_snapshot_fill(*, snapshot_id: int, today: datetime.date) -> datetime.date:
+    """Writes the unsuppressed figures of every completed quarter into snapshot `snapshot_id`,
+    inside the caller's transaction; returns the first day of the quarter in progress."""
+    before = quarter_start(today)
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_FILL_SQL, {"snapshot": snapshot_id, **_figure_params(before)})
+    return before
+
+
+def open_data_snapshot_latest(*, today: datetime.date | None = None) -> FiguresSnapshot | None:
+    """The newest complete snapshot whose completed quarters are today's completed quarters."""
+    return (
+        FiguresSnapshot.objects.filter(
+            state=SnapshotState.COMPLETE,
+            open_data_before=quarter_start(today or timezone.localdate()),
+        )
+        .order_by("-as_at", "-id")
+        .first()
+    )
+
+
+def open_data_rows(
+    *, today: datetime.date | None = None, snapshot: FiguresSnapshot | None = None
+) -> list[Row]:
     """Every client group in every completed quarter from the first with a final budget.
 
-    Quarters with nobody in a group are rows too (0 people), so a missing row never tells
+    Read from `snapshot` when given (one made for the same completed quarters), else worked out
+    now. Quarters with nobody in a group are rows too (0 people), so a missing row never tells
     anything. Figures are unsuppressed: pass them through `suppress` before showing anyone.
     """
     before = quarter_start(today or timezone.localdate())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FIGURES_SQL,
-            {"tz": settings.TIME_ZONE, "actions": list(OUTSIDE_RAS_ACTIONS), "before": before},
-        )
-        found = {(code, start): figures for code, start, *figures in cursor.fetchall()}
+    if snapshot is not None:
+        if snapshot.open_data_before != before:
+            raise ValueError("The snapshot was made for other completed quarters.")
+        found = {
+            (code, start): figures
+            for code, start, *figures in OpenDataSnapshotRow.objects.filter(
+                snapshot=snapshot
+            ).values_list(*_SNAPSHOT_COLUMNS)
+        }
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_FIGURES_SQL, _figure_params(before))
+            found = {(code, start): figures for code, start, *figures in cursor.fetchall()}
     groups = list(ClientGroup.objects.order_by("name").values_list("code", "name"))
     if not found:
         return []
@@ -167,9 +230,31 @@ def _int(value: object) -> int | None:
     return None if value is None else int(str(value))
 
 
-def open_data_published(*, today: datetime.date | None = None) -> list[PublishedRow]:
+def open_data_published(
+    *, today: datetime.date | None = None, snapshot: FiguresSnapshot | None = None
+) -> list[PublishedRow]:
     """The open data as anyone may see it: every small number suppressed."""
-    return suppress(open_data_rows(today=today))
+    return suppress(open_data_rows(today=today, snapshot=snapshot))
+
+
+@dataclass(frozen=True)
+class OpenData:
+    """The published rows and the moment their figures are from: a snapshot's, or now."""
+
+    published: list[PublishedRow]
+    as_at: datetime.datetime
+    from_snapshot: bool
+
+
+def open_data_read(*, today: datetime.date | None = None) -> OpenData:
+    """The open data as published: from the newest snapshot for today's completed quarters, or
+    worked out now when there is none."""
+    snapshot = open_data_snapshot_latest(today=today)
+    return OpenData(
+        published=open_data_published(today=today, snapshot=snapshot),
+        as_at=snapshot.as_at if snapshot and snapshot.as_at else timezone.now(),
+        from_snapshot=snapshot is not None,
+    )
 
 
 def _shown(value: Published, show: Callable[[int], str]) -> str:

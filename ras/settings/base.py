@@ -261,6 +261,13 @@ RECALCULATION_CHUNK_SIZE = env.int("RECALCULATION_CHUNK_SIZE", default=20_000)
 # when it lies more than this many interquartile ranges outside their middle half.
 EQUITY_POINTS_BAND_WIDTH = env.int("EQUITY_POINTS_BAND_WIDTH", default=10)
 EQUITY_OUTLIER_IQR_MULTIPLE = env("EQUITY_OUTLIER_IQR_MULTIPLE", default="1.5")
+# The equity dashboard and the open data read figures Celery beat works out this often (minutes);
+# the pages say when, and a manager or finance lead can ask for them to be worked out now.
+FIGURES_REFRESH_MINUTES = env.int("FIGURES_REFRESH_MINUTES", default=60)
+CELERY_BEAT_SCHEDULE["refresh-figures"] = {
+    "task": "reviews.refresh_figures",
+    "schedule": timedelta(minutes=FIGURES_REFRESH_MINUTES),
+}
 
 # How long /healthz waits for a Celery worker to answer a ping.
 HEALTH_WORKER_PING_TIMEOUT_SECONDS = env.float("HEALTH_WORKER_PING_TIMEOUT", default=1.0)

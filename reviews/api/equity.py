@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ras.accounts.permissions import has_any_role
-from reviews.equity import equity_bands, equity_outliers
+from reviews.equity_snapshot import equity_source
 from reviews.views.equity import EQUITY_ROLES, EquityFilterForm
 
 
@@ -67,7 +67,7 @@ class EquityBandsView(APIView):
         form = EquityFilterForm(request.query_params)
         if not form.is_valid():
             return Response(form.errors, status=400)
-        bands = [asdict(band) for band in equity_bands(form.filters())]
+        bands = [asdict(band) for band in equity_source(form.filters()).bands()]
         return Response(EquityBandSerializer(bands, many=True).data)
 
 
@@ -79,5 +79,5 @@ class EquityOutliersView(APIView):
         form = EquityFilterForm(request.query_params)
         if not form.is_valid():
             return Response(form.errors, status=400)
-        outliers = [asdict(outlier) for outlier in equity_outliers(form.filters())]
+        outliers = [asdict(outlier) for outlier in equity_source(form.filters()).outliers()]
         return Response(EquityOutlierSerializer(outliers, many=True).data)

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reviews.open_data import open_data_published
+from reviews.open_data import open_data_read
 from reviews.suppression import Published, PublishedRow, Suppressed
 
 FIGURES = (
@@ -76,4 +76,4 @@ class OpenDataView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Every client group in every completed quarter; no totals are published."""
-        return Response([_row(row) for row in open_data_published()])
+        return Response([_row(row) for row in open_data_read().published])

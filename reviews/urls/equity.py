@@ -8,6 +8,7 @@ app_name = "equity"
 
 urlpatterns = [
     path("", equity.equity_page, name="dashboard"),
+    path("refresh/", equity.equity_refresh, name="refresh"),
     *(
         path(
             f"{table}.{file_format}",

@@ -10,27 +10,41 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from allocations.models import ClientGroup
-from ras.accounts.models import Team
+from ras.accounts.models import Team, User
 from ras.accounts.permissions import role_required
-from ras.accounts.roles import Role
 from ras.audit.models import AccessKind
 from ras.audit.recording import records_access
 from ras.exports import Cell, csv_text, xlsx_bytes
 from reviews.equity import (
     EquityFilters,
-    equity_bands,
     equity_charts,
-    equity_outliers,
     outlier_iqr_multiple,
     points_band_width,
 )
+from reviews.equity_snapshot import EquitySource, equity_snapshot_periods, equity_source
+from reviews.figures_refresh import FIGURES_REFRESH_ROLES, figures_refresh_request
+from reviews.figures_snapshot import figures_freshness, moment_words
 
-EQUITY_ROLES = (Role.TEAM_MANAGER, Role.FINANCE_LEAD)
+EQUITY_ROLES = FIGURES_REFRESH_ROLES
+# The pages with an "Update the figures now" button, and the filters each keeps in its address.
+_FIGURE_FILTERS = ("client_group", "team", "date_from", "date_to")
+REFRESH_PAGES = {
+    "equity:dashboard": ("client_group", "team", "signed_off_from", "signed_off_to"),
+    "figures:variations": _FIGURE_FILTERS,
+    "figures:timeliness": _FIGURE_FILTERS,
+}
+# The page lists this many people far from their peers at a time; the downloads hold them all.
+OUTLIERS_PER_PAGE = 100
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -97,26 +111,87 @@ def group_names() -> dict[str, str]:
     return {group.code: group.name for group in ClientGroup.objects.all()}
 
 
+def period_links(request: HttpRequest, source: EquitySource) -> list[tuple[str, str]]:
+    """(label, query string) for each ready-made period, keeping the group and team chosen;
+    none before the first snapshot."""
+    if source.snapshot is None:
+        return []
+    links = []
+    kept = {name: request.GET.get(name, "") for name in ("client_group", "team")}
+    for label, first, last in [
+        ("All dates", "", ""),
+        *(
+            (period.label, period.first_day.isoformat(), period.last_day.isoformat())
+            for period in equity_snapshot_periods(source.snapshot)
+        ),
+    ]:
+        query = QueryDict(mutable=True)
+        chosen = {**kept, "signed_off_from": first, "signed_off_to": last}
+        query.update({name: value for name, value in chosen.items() if value})
+        links.append((label, query.urlencode()))
+    return links
+
+
 @records_access(AccessKind.LIST)
 @role_required(*EQUITY_ROLES)
 def equity_page(request: HttpRequest) -> HttpResponse:
     form = filter_form(request)
+    filters_query = request.GET.copy()
+    filters_query.pop("page", None)
     context: dict[str, Any] = {
         "form": form,
         "band_width": points_band_width(),
         "iqr_multiple": outlier_iqr_multiple(),
-        "query": request.GET.urlencode(),
+        "query": filters_query.urlencode(),
     }
     if form.is_valid():
-        filters = form.filters()
+        source = equity_source(form.filters())
+        outliers = source.outliers()
         context |= {
+            "source": source,
+            "freshness": figures_freshness(as_at=source.as_at),
+            "periods": period_links(request, source),
             "group_names": group_names(),
-            "bands": equity_bands(filters),
-            "outliers": equity_outliers(filters),
-            "charts": equity_charts(filters, on_date=timezone.localdate()),
+            "bands": source.bands(),
+            "outlier_count": len(outliers),
+            "outliers": Paginator(outliers, OUTLIERS_PER_PAGE).get_page(request.GET.get("page")),
+            "charts": equity_charts(source.dots(), on_date=timezone.localdate()),
         }
     status = 200 if form.is_valid() else 400
     return render(request, "reviews/equity/dashboard.html", context, status=status)
+
+
+@require_POST
+@role_required(*EQUITY_ROLES)
+def equity_refresh(request: HttpRequest) -> HttpResponse:
+    """Asks for the figures to be worked out again now; back to the page with its filters."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    asked = figures_refresh_request(actor=request.user)
+    if asked.queued:
+        messages.success(
+            request,
+            "New figures are being worked out. This page will show them when they are ready:"
+            " refresh it in a few minutes.",
+        )
+    else:
+        messages.info(
+            request,
+            "New figures were already asked for at "
+            f"{moment_words(asked.snapshot.requested_at)}. This page will show them when they"
+            " are ready: refresh it in a few minutes.",
+        )
+    # Back to one of the pages that offer the button, with only its filters in the address,
+    # whatever else the form was made to carry.
+    back = request.POST.get("back", "")
+    page = back if back in REFRESH_PAGES else "equity:dashboard"
+    sent = QueryDict(request.POST.get("query", ""))
+    query = QueryDict(mutable=True)
+    for name in REFRESH_PAGES[page]:
+        if sent.get(name):
+            query[name] = sent[name]
+    address = reverse(page)
+    return redirect(f"{address}?{query.urlencode()}" if query else address)
 
 
 BAND_HEADER = (
@@ -158,7 +233,7 @@ def band_rows(filters: EquityFilters) -> list[Sequence[Cell]]:
             band.upper_quartile_pence,
             band.maximum_pence,
         )
-        for band in equity_bands(filters)
+        for band in equity_source(filters).bands()
     ]
 
 
@@ -177,7 +252,7 @@ def outlier_rows(filters: EquityFilters) -> list[Sequence[Cell]]:
             "; ".join(outlier.reason_labels),
             outlier.reasons,
         )
-        for outlier in equity_outliers(filters)
+        for outlier in equity_source(filters).outliers()
     ]
 
 

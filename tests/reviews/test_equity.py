@@ -142,7 +142,7 @@ def test_the_ras_line_is_the_full_needs_amount_of_the_table_in_force(
 ) -> None:
     """The test table: 20 points is band 2's base, £3,000; 35 points is £3,000 + 15 x £260 =
     £6,900. The x axis runs to 35 points, the most anyone here has."""
-    (chart,) = equity_charts(EquityFilters(), on_date=datetime.date(2026, 11, 24))
+    (chart,) = equity_charts(equity_dots(EquityFilters()), on_date=datetime.date(2026, 11, 24))
     line = dict(chart.ras_line)
     assert (line[0], line[20], line[35]) == (0, 300_000, 690_000)
     assert max(line) == 35
