@@ -562,6 +562,11 @@ SECTIONS: tuple[Section, ...] = (
 # Models (by label) that point at a person's records but are deliberately left out of the copy,
 # each with the reason.
 NOT_COLLECTED: dict[str, str] = {
+    "reviews.EquitySnapshotOutlier": (
+        "A working copy of a decision's figures and reasons for the equity dashboard, rebuilt "
+        "from the decisions at every refresh of the figures (the older copy is deleted); the "
+        "decisions and their reasons are in the copy themselves."
+    ),
     "retention.LegalHold": (
         "A legal hold is placed for a claim or an investigation; whether to tell the person is "
         "the council's decision under the exemptions of the Data Protection Act 2018 (Schedule 2), "
