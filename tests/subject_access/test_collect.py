@@ -207,6 +207,7 @@ def test_the_copy_lists_the_sign_ins_to_the_persons_own_account(client, cast) ->
     client.post(sign_in, {"username": "sam@example.org", "password": "not the password"})
     account = subject_access_collect(Person.objects.get(pk=cast.sam.pk))["account"]
     assert [attempt["failures"] for attempt in account["failed_sign_ins_counted"]] == [1]
+    assert len(account["failed_sign_ins"]) == 1
     assert account["sign_ins"] == []
 
     client.post(sign_in, {"username": "sam@example.org", "password": PASSWORD})
