@@ -237,6 +237,8 @@ DRAFT_DELETION_WARNING_DAYS = env.int("DRAFT_DELETION_WARNING_DAYS", default=7)
 # A case with no activity on any of the person's records for this many years is anonymised
 # (the common adult social care schedule: 8 years after the case closed).
 CLOSED_CASE_RETENTION_YEARS = env.int("CLOSED_CASE_RETENTION_YEARS", default=8)
+# Records of signing in (and of failing to) are kept this many days (two years).
+SIGN_IN_RETENTION_DAYS = env.int("SIGN_IN_RETENTION_DAYS", default=730)
 # Journey pages warn this long before an idle session ends (never under 20 seconds, WCAG 2.2.1).
 SAQ_SESSION_WARNING_SECONDS = env.int("SAQ_SESSION_WARNING_SECONDS", default=120)
 # The questionnaire people answer online: the newest published version with this code.

@@ -34,6 +34,7 @@ def test_every_kind_has_a_line_with_its_rule_and_period(assessment) -> None:
         "abandoned-drafts",
         "closed-cases",
         "access-audit",
+        "sign-ins",
     ]
     drafts = line(run, "abandoned-drafts")
     assert drafts.period == "90 days"
