@@ -111,7 +111,17 @@ ROLE_HOMES: dict[Role, RoleHome] = {
         RoleHome(
             Role.ADMINISTRATOR,
             "Look after accounts, roles, delegated authority and reason codes.",
-            (Task("Go to administration", "admin:index"),),
+            (
+                Task("Go to administration", "admin:index"),
+                Task(
+                    "Reset a colleague's two-step sign-in, or end someone's sessions",
+                    "accounts:admin-people",
+                ),
+                Task(
+                    "See what administrators did to people's sign-in",
+                    "accounts:admin-account-actions",
+                ),
+            ),
         ),
     )
 }
