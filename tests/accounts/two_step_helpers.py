@@ -1,13 +1,16 @@
 """Signing in step by step, as a browser would, for the two-step sign-in tests."""
 
+from typing import Any
+
 from django.test import Client
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from ras.accounts.models import User
 from tests.conftest import PASSWORD
 
 
-def password_only_client(user: User, **client_options: str) -> Client:
+def password_only_client(user: User, **client_options: Any) -> Client:
     """A client that has given the right password and nothing more."""
     client = Client(**client_options)
     response = client.post(
@@ -18,6 +21,5 @@ def password_only_client(user: User, **client_options: str) -> Client:
 
 
 def is_verified(client: Client) -> bool:
-    from django_otp import DEVICE_ID_SESSION_KEY
-
+    """Has this client's session taken the second step?"""
     return DEVICE_ID_SESSION_KEY in client.session
