@@ -106,7 +106,9 @@ def two_step_set_up(request: HttpRequest) -> HttpResponse:
             form.add_error("code", refusal.message)
         else:
             django_otp.login(request, device)
-            return _new_codes_page(request, codes, next_url=next_url, after_set_up=True)
+            return _new_codes_page(
+                request, codes, next_url=next_url, after_set_up=True, replaced=replacing
+            )
     device = totp_device_start(user=user)
     return render(
         request,
@@ -132,7 +134,10 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     if request.method == "POST":
         return _new_codes_page(
-            request, recovery_codes_replace(user=user), next_url=reverse("accounts:account")
+            request,
+            recovery_codes_replace(user=user),
+            next_url=reverse("accounts:account"),
+            replaced=True,
         )
     code_set = recovery_code_set(user)
     return render(request, "accounts/two_step/recovery_codes.html", {"code_set": code_set})
@@ -160,13 +165,18 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 
 
 def _new_codes_page(
-    request: HttpRequest, codes: list[str], *, next_url: str, after_set_up: bool = False
+    request: HttpRequest,
+    codes: list[str],
+    *,
+    next_url: str,
+    after_set_up: bool = False,
+    replaced: bool = False,
 ) -> HttpResponse:
     # The views are `never_cache`: browsers are told not to keep this page.
     return render(
         request,
         "accounts/two_step/new_codes.html",
-        {"codes": codes, "next": next_url, "after_set_up": after_set_up},
+        {"codes": codes, "next": next_url, "after_set_up": after_set_up, "replaced": replaced},
     )
 
 

@@ -2,11 +2,12 @@
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import User
@@ -93,9 +94,11 @@ def sign_in(page: Page, live_server: LiveServer, user: User, next_path: str = ""
     page.goto(f"{live_server.url}/accounts/sign-in/{query}")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     if device is not None:
-        page.wait_for_url("**/accounts/two-step/**")
+        expect(page).to_have_url(re.compile(r"/accounts/two-step/"))
         page.get_by_label("Code", exact=True).fill(totp_code(device))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(lambda url: "/accounts/two-step/" not in url)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/(sign-in|two-step)/"))

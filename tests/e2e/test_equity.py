@@ -5,9 +5,9 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import User
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.test_calibration import published  # noqa: F401
-from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import questionnaire  # noqa: F401
 from tests.reviews.test_equity import decided  # noqa: F401
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_a_finance_lead_reads_the_equity_dashboard(
     page: Page, live_server: LiveServer, finance_lead: User, published, decided
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/equity/")
     expect(page).to_have_title("Equity of budgets" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_role("table").first).to_contain_text("£300.00")
