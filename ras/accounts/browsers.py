@@ -26,7 +26,6 @@ SYSTEMS = (
     ("Macintosh", "a Mac"),
     ("Linux", "Linux"),
 )
-MAX_LENGTH = 200
 
 
 def describe_browser(user_agent: str) -> str:
