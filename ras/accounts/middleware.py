@@ -115,38 +115,47 @@ def _open_before_second_step(request: HttpRequest) -> bool:
 
 
 class SessionActivityMiddleware:
-    """Records each signed-in session and when it was last seen (at most once a minute)."""
+    """Keeps each signed-in session's record up to date: last seen at most once a minute.
+
+    Sessions are recorded when someone signs in (`record_session_at_sign_in`); this also records
+    a session signed in before records were kept, at its first request.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Before the view, so "your sessions" lists this one; after it, for a sign-in just made.
-        self._record(request)
-        response = self.get_response(request)
-        self._record(request)
-        return response
-
-    @staticmethod
-    def _record(request: HttpRequest) -> None:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return
-        session = request.session
-        if session.session_key is None:
-            session.save()  # a sign-in that began a new session: give it its key now
-        key = session.session_key
-        now = time.time()
-        seen = session.get(SESSION_SEEN_KEY)
-        every = settings.SESSION_LAST_SEEN_INTERVAL.total_seconds()
-        if isinstance(seen, list) and seen[0] == key and now - float(seen[1]) < every:
-            return
-        signed_in_at = float(session.get(SIGNED_IN_AT_KEY, now))
-        session_record(
-            session_key=str(key),
-            user_id=user.pk,
-            ip_address=get_client_ip_address(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            signed_in_at=datetime.datetime.fromtimestamp(signed_in_at, tz=datetime.UTC),
-        )
-        session[SESSION_SEEN_KEY] = [key, now]
+        if user is not None and user.is_authenticated:
+            _record_session(request, user_id=user.pk, at_sign_in=False)
+        return self.get_response(request)
+
+
+def record_session_at_sign_in(
+    sender: Any, request: HttpRequest | None, user: Any, **_: Any
+) -> None:
+    """Receives Django's `user_logged_in`: every way of signing in records the new session."""
+    if request is not None and hasattr(request, "session"):
+        _record_session(request, user_id=user.pk, at_sign_in=True)
+
+
+def _record_session(request: HttpRequest, *, user_id: int, at_sign_in: bool) -> None:
+    session = request.session
+    if session.session_key is None:
+        session.save()  # a sign-in that began a new session: give it its key now
+    key = session.session_key
+    now = time.time()
+    seen = session.get(SESSION_SEEN_KEY)
+    every = settings.SESSION_LAST_SEEN_INTERVAL.total_seconds()
+    fresh = isinstance(seen, list) and seen[0] == key and now - float(seen[1]) < every
+    if fresh and not at_sign_in:
+        return
+    signed_in_at = now if at_sign_in else float(session.get(SIGNED_IN_AT_KEY, now))
+    session_record(
+        session_key=str(key),
+        user_id=user_id,
+        ip_address=get_client_ip_address(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        signed_in_at=datetime.datetime.fromtimestamp(signed_in_at, tz=datetime.UTC),
+    )
+    session[SESSION_SEEN_KEY] = [key, now]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ras.accounts.models import AccountAction, AccountSession, User
+from tests.accounts.two_step_helpers import signed_in_client
 from tests.conftest import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,9 @@ HOME = reverse("accounts:home")
 SESSIONS = reverse("accounts:sessions")
 
 
-def signed_in(
-    client_for: ClientFactory, user: User, user_agent: str = FIREFOX_ON_WINDOWS
-) -> Client:
-    """A fully signed-in client that has made one request, so its session is recorded."""
-    client = client_for(user, HTTP_USER_AGENT=user_agent, REMOTE_ADDR="203.0.113.7")
+def signed_in(user: User, user_agent: str = FIREFOX_ON_WINDOWS) -> Client:
+    """Signed in through the pages from a browser at a known address, and one page seen."""
+    client = signed_in_client(user, HTTP_USER_AGENT=user_agent, REMOTE_ADDR="203.0.113.7")
     assert client.get(HOME).status_code == 200
     return client
 
@@ -50,17 +49,22 @@ def test_the_session_store_is_the_database() -> None:
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
-def test_a_session_is_recorded_with_its_browser_and_address(
-    social_worker: User, client_for: ClientFactory
-) -> None:
+def test_a_session_is_recorded_with_its_browser_and_address(social_worker: User) -> None:
     with time_machine.travel(START, tick=False):
-        client = signed_in(client_for, social_worker)
+        client = signed_in(social_worker)
         record = record_of(client)
     assert record.user == social_worker
     assert record.browser == "Firefox on Windows"
     assert record.ip_address == "203.0.113.7"
     assert record.signed_in_at == START
     assert record.last_seen_at == START
+
+
+def test_every_way_of_signing_in_records_the_session_at_once(
+    social_worker: User, client_for: ClientFactory
+) -> None:
+    client = client_for(social_worker)  # signed in by `login()` with no page asked for yet
+    assert record_of(client).user == social_worker
 
 
 def test_signing_in_through_the_sign_in_page_records_the_session_at_once(
@@ -72,11 +76,9 @@ def test_signing_in_through_the_sign_in_page_records_the_session_at_once(
     assert record_of(client).browser == "Safari on an iPhone"
 
 
-def test_last_seen_is_written_at_most_once_a_minute(
-    social_worker: User, client_for: ClientFactory
-) -> None:
+def test_last_seen_is_written_at_most_once_a_minute(social_worker: User) -> None:
     with time_machine.travel(START, tick=False) as clock:
-        client = signed_in(client_for, social_worker)
+        client = signed_in(social_worker)
         clock.shift(timedelta(seconds=50))
         client.get(HOME)
         assert record_of(client).last_seen_at == START
@@ -85,11 +87,9 @@ def test_last_seen_is_written_at_most_once_a_minute(
         assert record_of(client).last_seen_at == START + timedelta(seconds=70)
 
 
-def test_your_sessions_lists_each_session_and_marks_this_one(
-    social_worker: User, client_for: ClientFactory
-) -> None:
-    here = signed_in(client_for, social_worker)
-    signed_in(client_for, social_worker, SAFARI_ON_IPHONE)
+def test_your_sessions_lists_each_session_and_marks_this_one(social_worker: User) -> None:
+    here = signed_in(social_worker)
+    signed_in(social_worker, SAFARI_ON_IPHONE)
     page = here.get(SESSIONS).content.decode()
     assert "Firefox on Windows" in page
     assert "Safari on an iPhone" in page
@@ -98,11 +98,9 @@ def test_your_sessions_lists_each_session_and_marks_this_one(
     assert page.count('Sign out<span class="govuk-visually-hidden"> the session on') == 1
 
 
-def test_you_sign_out_another_of_your_sessions(
-    social_worker: User, client_for: ClientFactory
-) -> None:
-    here = signed_in(client_for, social_worker)
-    there = signed_in(client_for, social_worker, SAFARI_ON_IPHONE)
+def test_you_sign_out_another_of_your_sessions(social_worker: User) -> None:
+    here = signed_in(social_worker)
+    there = signed_in(social_worker, SAFARI_ON_IPHONE)
     other = record_of(there)
     response = here.post(reverse("accounts:session-end", kwargs={"public_id": other.public_id}))
     assert response["Location"] == SESSIONS
@@ -115,11 +113,9 @@ def test_you_sign_out_another_of_your_sessions(
     assert not Session.objects.filter(session_key=other.session_id).exists()
 
 
-def test_you_sign_out_every_other_session_and_keep_this_one(
-    social_worker: User, client_for: ClientFactory
-) -> None:
-    here = signed_in(client_for, social_worker)
-    others = [signed_in(client_for, social_worker, SAFARI_ON_IPHONE) for _ in range(2)]
+def test_you_sign_out_every_other_session_and_keep_this_one(social_worker: User) -> None:
+    here = signed_in(social_worker)
+    others = [signed_in(social_worker, SAFARI_ON_IPHONE) for _ in range(2)]
     response = here.post(reverse("accounts:sessions-end-others"))
     assert response["Location"] == SESSIONS
     assert "You signed out 2 other sessions." in here.get(SESSIONS).content.decode()
@@ -127,20 +123,18 @@ def test_you_sign_out_every_other_session_and_keep_this_one(
     assert is_signed_in(here)
 
 
-def test_signing_out_this_session_from_the_list_signs_you_out(
-    social_worker: User, client_for: ClientFactory
-) -> None:
-    here = signed_in(client_for, social_worker)
+def test_signing_out_this_session_from_the_list_signs_you_out(social_worker: User) -> None:
+    here = signed_in(social_worker)
     url = reverse("accounts:session-end", kwargs={"public_id": record_of(here).public_id})
     assert here.post(url)["Location"] == reverse("accounts:signed-out")
     assert not is_signed_in(here)
 
 
 def test_someone_elses_session_is_not_found_and_stays_signed_in(
-    social_worker: User, team_manager: User, client_for: ClientFactory
+    social_worker: User, team_manager: User
 ) -> None:
-    wendy = signed_in(client_for, social_worker)
-    mo = signed_in(client_for, team_manager)
+    wendy = signed_in(social_worker)
+    mo = signed_in(team_manager)
     url = reverse("accounts:session-end", kwargs={"public_id": record_of(wendy).public_id})
     assert mo.post(url).status_code == 404
     assert is_signed_in(wendy)
@@ -148,8 +142,8 @@ def test_someone_elses_session_is_not_found_and_stays_signed_in(
     assert mos_list.count('<tr class="govuk-table__row">') == 1  # his own, and not hers
 
 
-def test_a_tampered_session_id_is_not_found(social_worker: User, client_for: ClientFactory) -> None:
-    client = signed_in(client_for, social_worker)
+def test_a_tampered_session_id_is_not_found(social_worker: User) -> None:
+    client = signed_in(social_worker)
     key = client.session.session_key
     for path in (
         f"/accounts/sessions/{uuid.uuid4()}/end/",
@@ -160,20 +154,20 @@ def test_a_tampered_session_id_is_not_found(social_worker: User, client_for: Cli
     assert is_signed_in(client)
 
 
-def test_ending_a_session_needs_a_post(social_worker: User, client_for: ClientFactory) -> None:
-    client = signed_in(client_for, social_worker)
+def test_ending_a_session_needs_a_post(social_worker: User) -> None:
+    client = signed_in(social_worker)
     url = reverse("accounts:session-end", kwargs={"public_id": record_of(client).public_id})
     assert client.get(url).status_code == 405
     assert is_signed_in(client)
 
 
-def test_expired_sessions_do_not_show(social_worker: User, client_for: ClientFactory) -> None:
-    here = signed_in(client_for, social_worker)
-    idle = record_of(signed_in(client_for, social_worker, SAFARI_ON_IPHONE))
+def test_expired_sessions_do_not_show(social_worker: User) -> None:
+    here = signed_in(social_worker)
+    idle = record_of(signed_in(social_worker, SAFARI_ON_IPHONE))
     Session.objects.filter(session_key=idle.session_id).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
-    too_old = record_of(signed_in(client_for, social_worker, SAFARI_ON_IPHONE))
+    too_old = record_of(signed_in(social_worker, SAFARI_ON_IPHONE))
     AccountSession.objects.filter(pk=too_old.pk).update(
         signed_in_at=timezone.now() - settings.SESSION_ABSOLUTE_LIMIT - timedelta(minutes=1)
     )
@@ -184,18 +178,16 @@ def test_expired_sessions_do_not_show(social_worker: User, client_for: ClientFac
     assert here.post(url).status_code == 404
 
 
-def test_signing_out_removes_the_record(social_worker: User, client_for: ClientFactory) -> None:
-    client = signed_in(client_for, social_worker)
+def test_signing_out_removes_the_record(social_worker: User) -> None:
+    client = signed_in(social_worker)
     record = record_of(client)
     client.post(reverse("accounts:sign-out"))
     assert not AccountSession.objects.filter(pk=record.pk).exists()
 
 
-def test_your_account_page_counts_your_sessions(
-    service_user: User, client_for: ClientFactory
-) -> None:
-    client = signed_in(client_for, service_user)
-    signed_in(client_for, service_user)
+def test_your_account_page_counts_your_sessions(service_user: User) -> None:
+    client = signed_in(service_user)
+    signed_in(service_user)
     page = client.get(reverse("accounts:account")).content.decode()
     assert '<dd class="govuk-summary-list__value" id="session-count">2 sessions</dd>' in page
 
@@ -221,7 +213,7 @@ def test_an_administrator_finds_a_person_by_email_and_lands_on_their_opaque_id(
 def test_an_administrator_sees_a_persons_active_sessions(
     administrator: User, social_worker: User, client_for: ClientFactory
 ) -> None:
-    signed_in(client_for, social_worker, SAFARI_ON_IPHONE)
+    signed_in(social_worker, SAFARI_ON_IPHONE)
     page = client_for(administrator).get(person_url(social_worker)).content.decode()
     assert "Wendy Worker" in page
     assert "Safari on an iPhone" in page
@@ -231,8 +223,8 @@ def test_an_administrator_sees_a_persons_active_sessions(
 def test_an_administrator_ends_one_session_with_a_reason(
     administrator: User, social_worker: User, client_for: ClientFactory
 ) -> None:
-    phone = signed_in(client_for, social_worker, SAFARI_ON_IPHONE)
-    desk = signed_in(client_for, social_worker)
+    phone = signed_in(social_worker, SAFARI_ON_IPHONE)
+    desk = signed_in(social_worker)
     record = record_of(phone)
     url = reverse(
         "accounts:admin-session-end",
@@ -254,7 +246,7 @@ def test_an_administrator_ends_one_session_with_a_reason(
 def test_an_administrator_ends_every_session_with_a_reason(
     administrator: User, social_worker: User, client_for: ClientFactory
 ) -> None:
-    sessions = [signed_in(client_for, social_worker) for _ in range(2)]
+    sessions = [signed_in(social_worker) for _ in range(2)]
     url = reverse("accounts:admin-sessions-end", kwargs={"public_id": social_worker.public_id})
     response = client_for(administrator).post(url, {"reason": "Left the council today."})
     assert response["Location"] == person_url(social_worker)
@@ -268,7 +260,7 @@ def test_an_administrator_ends_every_session_with_a_reason(
 def test_ending_sessions_without_a_reason_is_refused_and_changes_nothing(
     reason: str, administrator: User, social_worker: User, client_for: ClientFactory
 ) -> None:
-    worker = signed_in(client_for, social_worker)
+    worker = signed_in(social_worker)
     admin = client_for(administrator)
     url = reverse("accounts:admin-sessions-end", kwargs={"public_id": social_worker.public_id})
     page = admin.post(url, {"reason": reason}).content.decode()
@@ -286,7 +278,7 @@ def test_ending_sessions_without_a_reason_is_refused_and_changes_nothing(
 def test_a_session_is_ended_only_through_its_own_persons_page(
     administrator: User, social_worker: User, team_manager: User, client_for: ClientFactory
 ) -> None:
-    wendy = signed_in(client_for, social_worker)
+    wendy = signed_in(social_worker)
     url = reverse(
         "accounts:admin-session-end",
         kwargs={"public_id": team_manager.public_id, "session_id": record_of(wendy).public_id},
@@ -321,7 +313,7 @@ def test_only_administrators_use_the_administrators_sign_in_pages(
     administrator: User,
     client_for: ClientFactory,
 ) -> None:
-    target = signed_in(client_for, administrator)
+    target = signed_in(administrator)
     client = client_for(request.getfixturevalue(role))
     record = record_of(target)
     urls = [

@@ -12,7 +12,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import AccountAction, User
 from ras.accounts.two_step_services import recovery_codes_replace
-from tests.conftest import PASSWORD, ClientFactory, authenticator_app_for
+from tests.accounts.two_step_helpers import signed_in_client
+from tests.conftest import PASSWORD, authenticator_app_for
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 
@@ -33,9 +34,9 @@ def enter_password(page: Page, live_server: LiveServer, user: User, next_path: s
     page.get_by_role("button", name="Sign in").click()
 
 
-def signed_in_elsewhere(client_for: ClientFactory, user: User) -> Client:
-    """The same person signed in on another device (their session is recorded)."""
-    client = client_for(user, HTTP_USER_AGENT=SAFARI_ON_IPHONE)
+def signed_in_elsewhere(user: User) -> Client:
+    """The same person signed in on their phone."""
+    client = signed_in_client(user, HTTP_USER_AGENT=SAFARI_ON_IPHONE)
     assert client.get("/accounts/home/").status_code == 200
     return client
 
@@ -107,14 +108,14 @@ def test_the_code_and_recovery_code_pages_and_their_errors(
 
 
 def test_a_service_user_adds_two_step_sign_in_and_manages_their_sessions(
-    page: Page, live_server: LiveServer, service_user: User, client_for: ClientFactory
+    page: Page, live_server: LiveServer, service_user: User
 ) -> None:
     sign_in(page, live_server, service_user)
     page.get_by_role("link", name="Two-step sign-in, recovery codes and where you are").click()
     expect(page).to_have_title("Your account" + COUNCIL_TITLE_SUFFIX)
     check_accessibility(page, "your-account")
 
-    elsewhere = signed_in_elsewhere(client_for, service_user)
+    elsewhere = signed_in_elsewhere(service_user)
     page.get_by_role("link", name="See your sessions").click()
     expect(page).to_have_title("Your sessions" + COUNCIL_TITLE_SUFFIX)
     sessions = page.get_by_role("table")
@@ -158,9 +159,8 @@ def test_an_administrator_ends_a_colleagues_session_and_resets_their_app(
     live_server: LiveServer,
     administrator: User,
     social_worker: User,
-    client_for: ClientFactory,
 ) -> None:
-    colleague = signed_in_elsewhere(client_for, social_worker)
+    colleague = signed_in_elsewhere(social_worker)
     sign_in(page, live_server, administrator)
     page.get_by_role("link", name="Reset a colleague's two-step sign-in").click()
     expect(page).to_have_title("Manage someone’s sign-in" + COUNCIL_TITLE_SUFFIX)
@@ -187,7 +187,7 @@ def test_an_administrator_ends_a_colleagues_session_and_resets_their_app(
     )
     assert colleague.get("/accounts/home/").status_code == 302
 
-    signed_in_elsewhere(client_for, social_worker)
+    signed_in_elsewhere(social_worker)
     page.reload()
     page.get_by_role("link", name="End all their sessions").click()
     expect(page).to_have_title("End all of Wendy Worker’s sessions" + COUNCIL_TITLE_SUFFIX)
