@@ -8,13 +8,18 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ras.accounts.models import User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
+from ras.accounts.two_step_selectors import second_factor_required
 from ras.celery import app as celery_app
 
 PASSWORD = "correct-horse-battery-staple"
@@ -98,12 +103,43 @@ def client_for() -> "ClientFactory":
 
 
 class ClientFactory:
-    """`client_for(user)` is a test client signed in as that user."""
+    """`client_for(user)` is a test client signed in as that user, fully: for a person who needs
+    two-step sign-in (all staff), with an authenticator app set up and its second step taken.
+    """
 
-    def __call__(self, user: User) -> Client:
-        client = Client()
+    def __call__(self, user: User, **client_options: Any) -> Client:
+        client = Client(**client_options)
         client.force_login(user)
+        if second_factor_required(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = authenticator_app_for(user).persistent_id
+            session.save()
         return client
+
+
+def authenticator_app_for(user: User) -> TOTPDevice:
+    """The person's confirmed authenticator app, set up now if they have none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return device
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """A 6-digit code the app would show that the server accepts now.
+
+    Each code works once, so when this time step's code was used already (two sign-ins within 30
+    seconds), it is the app's next code, which the server's one-step tolerance accepts; past that
+    it waits for the clock. Under a frozen clock (time-machine), shift the clock instead.
+    """
+    for _ in range(2):
+        device.refresh_from_db()
+        now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        step = max(now.t(), device.last_t + 1)
+        if step <= now.t() + device.tolerance:
+            return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+        time.sleep(device.step - time.time() % device.step + 0.1)
+    raise RuntimeError("No code is usable yet: the test clock is frozen; shift it by 30 seconds.")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.plugins.otp_totp import admin as totp_admin
 
 from ras.accounts.models import Team, User
+
+# Authenticator apps are reset on the administrators' own page, which asks for a reason and
+# keeps it: admin must not be a second door that removes them silently.
+admin.site.unregister(totp_admin.TOTPDevice)
 
 
 @admin.register(Team)

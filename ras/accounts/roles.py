@@ -125,6 +125,14 @@ ROLE_HOMES: dict[Role, RoleHome] = {
                 Task("See what the nightly retention run deleted, and why", "retention:runs"),
                 Task("Place and release legal holds on people’s records", "retention:holds"),
                 Task("See who looked at a person’s records", "audit:search"),
+                Task(
+                    "Reset a colleague's two-step sign-in, or end someone's sessions",
+                    "accounts:admin-people",
+                ),
+                Task(
+                    "See what administrators did to people's sign-in",
+                    "accounts:admin-account-actions",
+                ),
             ),
         ),
     )

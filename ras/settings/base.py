@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    # Two-step sign-in: authenticator apps (TOTP); recovery codes are a device of ras.accounts.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_htmx",
     "questionnaires",
@@ -65,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ras.accounts.middleware.AbsoluteSessionLimitMiddleware",
+    # Two-step sign-in: who has taken the second step, then the one door that asks for it.
+    "django_otp.middleware.OTPMiddleware",
+    "ras.accounts.middleware.SecondFactorMiddleware",
+    "ras.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -128,12 +135,22 @@ ALLOW_DEMO_SIGN_IN = False
 DEMO_PASSWORD = ""
 
 # Sessions: 30 minutes idle (sliding), 12 hours at most whatever the activity.
+# They live in the database: the sessions pages end a session by deleting its row.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A session's "last seen" time is written at most this often, not at every request.
+SESSION_LAST_SEEN_INTERVAL = timedelta(minutes=1)
+
+# Two-step sign-in (ADR "two-step sign-in"). Authenticator apps show the council's name; wrong
+# codes make the next try wait 1, 2, 4, 8... seconds; admin never shows an app's secret.
+OTP_TOTP_ISSUER = COUNCIL_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Repeated failed sign-ins lock the account from that address for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ras.accounts.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, authenticator_app_for, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +14,16 @@ START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def signed_in_client(user: User) -> Client:
+    """Signs in with the password, then the code from the person's authenticator app."""
+    device = authenticator_app_for(user)
     client = Client()
     response = client.post(
         reverse("accounts:sign-in"), {"username": user.email, "password": PASSWORD}
     )
     assert response.status_code == 302
+    response = client.post(reverse("accounts:two-step"), {"code": totp_code(device)})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:home")
     return client
 
 

@@ -2,15 +2,17 @@
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import User
-from tests.conftest import PASSWORD, PROJECT_ROOT
+from ras.accounts.two_step_selectors import second_factor_required
+from tests.conftest import PASSWORD, PROJECT_ROOT, authenticator_app_for, totp_code
 
 # Playwright's synchronous API runs an event loop in the test thread; the ORM calls the tests
 # make from that thread are still plain synchronous calls.
@@ -82,9 +84,21 @@ def check_accessibility(page: Page, name: str) -> None:
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User, next_path: str = "") -> None:
-    """Signs the user in through the sign-in page, as a person would."""
+    """Signs the user in through the sign-in page, as a person would.
+
+    For a person who needs two-step sign-in (all staff) it then enters the code their
+    authenticator app would show, setting one up for them first if they have none.
+    """
+    device = authenticator_app_for(user) if second_factor_required(user) else None
     query = f"?next={next_path}" if next_path else ""
     page.goto(f"{live_server.url}/accounts/sign-in/{query}")
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page).to_have_url(re.compile(r"/accounts/two-step/"))
+        page.get_by_label("Code", exact=True).fill(totp_code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/(sign-in|two-step)/"))

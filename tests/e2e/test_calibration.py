@@ -11,8 +11,8 @@ from allocations.models import AllocationTableVersion, CalibrationSample, Client
 from allocations.services import table_publish
 from ras.accounts.models import User
 from tests.allocations.conftest import TODAY, make_draft
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_a_finance_lead_puts_a_sample_right_then_reads_its_analysis(
     page: Page, live_server: LiveServer, finance_lead: User, published: AllocationTableVersion
 ) -> None:
     """A-1: 44 points with some help is £8,316.00 under the table; its actual cost is the same."""
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/calibration/")
     expect(page).to_have_title("Calibration samples" + COUNCIL_TITLE_SUFFIX)
     check_accessibility(page, "calibration-samples")
@@ -85,7 +85,7 @@ def test_the_demo_pilot_sample_is_analysed_for_every_client_group(
         ClientGroup.objects.get_or_create(code=code, defaults={"name": name})
     demo_calibration_load(finance_lead=finance_lead)
     sample = CalibrationSample.objects.get()
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/calibration/{sample.pk}/")
     expect(page.get_by_role("heading", level=2, name="Older people")).to_be_visible()
     expect(page.get_by_text("No table is in force for this client group.").first).to_be_visible()

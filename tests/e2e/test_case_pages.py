@@ -26,8 +26,8 @@ from reviews.models import BudgetDecision
 from reviews.services import decision_open, decision_transition
 from reviews.workflow import Action, State
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     FULL_ANSWERS,
     answer_all,
@@ -95,7 +95,7 @@ def error_summary_says(page: Page, *messages: str) -> None:
 def test_a_worker_takes_a_new_assessment_varies_it_and_signs_off_the_final_budget(
     page: Page, live_server: LiveServer, social_worker: User, submitted: Assessment
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/cases/")
     expect(page).to_have_title("Your caseload" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_role("heading", name="New assessments (1)")).to_be_visible()
@@ -140,7 +140,7 @@ def test_a_worker_takes_a_new_assessment_varies_it_and_signs_off_the_final_budge
 def test_agreeing_entering_a_contribution_and_starting_a_review(
     page: Page, live_server: LiveServer, social_worker: User, decision: BudgetDecision
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     open_case(page, live_server, decision)
     page.get_by_role(
         "link", name="Agree the indicative budget of £4,980.00 a year as final"
@@ -180,7 +180,7 @@ def test_asking_for_an_allocation_outside_the_ras_with_a_costed_plan(
     page: Page, live_server: LiveServer, social_worker: User, decision: BudgetDecision
 ) -> None:
     """10.5 hours a week at £24.00 for 52 weeks: £13,104.00 a year, beyond a manager's 25%."""
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     open_case(page, live_server, decision)
     page.get_by_role("link", name="Ask for an allocation outside the RAS").click()
     expect(page).to_have_title("Ask for an allocation outside the RAS" + COUNCIL_TITLE_SUFFIX)
@@ -218,7 +218,7 @@ def test_asking_for_an_allocation_outside_the_ras_with_a_costed_plan(
 def test_returning_the_assessment_to_the_person(
     page: Page, live_server: LiveServer, social_worker: User, decision: BudgetDecision
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     open_case(page, live_server, decision)
     page.get_by_role("link", name="Return the assessment to Sam Service-User").click()
     check_accessibility(page, "cases-return")
@@ -237,7 +237,7 @@ def test_returning_the_assessment_to_the_person(
 def test_recording_an_emergency_allocation(
     page: Page, live_server: LiveServer, social_worker: User
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/cases/")
     page.get_by_role("button", name="Record an emergency allocation").click()
     expect(page).to_have_title("Record an emergency allocation" + COUNCIL_TITLE_SUFFIX)
@@ -268,7 +268,7 @@ def test_a_stale_page_says_who_decided_first(
         email="wes@example.org", full_name="Wes Colleague", roles=[Role.SOCIAL_WORKER],
         password=PASSWORD,
     )  # fmt: skip
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     open_case(page, live_server, decision)
     page.get_by_role(
         "link", name="Agree the indicative budget of £4,980.00 a year as final"
@@ -300,7 +300,7 @@ def test_a_team_manager_sees_overdue_cases_across_the_team(
     BudgetDecision.objects.filter(pk=decision.pk).update(
         next_review_due=timezone.localdate() - datetime.timedelta(days=3)
     )
-    sign_in(page, live_server, team_manager.email)
+    sign_in(page, live_server, team_manager)
     page.goto(f"{live_server.url}/cases/")
     expect(page).to_have_title("The team’s cases" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_role("heading", name="Overdue (1)")).to_be_visible()

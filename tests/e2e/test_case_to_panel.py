@@ -23,8 +23,8 @@ from ras.celery import app as celery_app
 from reviews.models import BudgetDecision, PanelAgendaItem
 from reviews.workflow import Action, State
 from tests.allocations.conftest import older_people, published_version  # noqa: F401
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import assessment, questionnaire  # noqa: F401
 from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
 
@@ -69,7 +69,7 @@ def test_a_case_goes_from_submission_through_a_panel_to_a_final_budget(
     reference = decision.assessment.reference
 
     # The social worker asks for more than a manager may agree: it goes to panel.
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/cases/{decision.pk}/")
     page.get_by_role("link", name="Vary the budget up or down, with reasons").click()
     page.get_by_label("New amount a year").fill("7200.00")
@@ -80,7 +80,7 @@ def test_a_case_goes_from_submission_through_a_panel_to_a_final_budget(
     page.get_by_role("button", name="Sign out").click()
 
     # A team manager arranges a meeting with a panel member and puts the case on its agenda.
-    sign_in(page, live_server, team_manager.email)
+    sign_in(page, live_server, team_manager)
     page.goto(f"{live_server.url}/panels/")
     expect(page.locator("#count-waiting")).to_have_text("1")
     page.get_by_role("button", name="Arrange a meeting").click()
@@ -101,7 +101,7 @@ def test_a_case_goes_from_submission_through_a_panel_to_a_final_budget(
     page.get_by_role("button", name="Sign out").click()
 
     # The panel member reads the papers and approves a different amount, with reasons.
-    sign_in(page, live_server, panel_member.email)
+    sign_in(page, live_server, panel_member)
     page.goto(f"{live_server.url}/panels/")
     page.get_by_role("link", name="Older people’s panel", exact=True).click()
     expect(page).to_have_title(meeting_title)

@@ -9,9 +9,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import User
 from reviews.figures_snapshot import figures_snapshot_build, figures_snapshot_claim
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.test_calibration import published  # noqa: F401
-from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import questionnaire  # noqa: F401
 from tests.reviews.test_equity import decided  # noqa: F401
 
@@ -24,7 +24,7 @@ def test_a_finance_lead_reads_the_equity_dashboard(
     claimed = figures_snapshot_claim(snapshot_id=None)  # as the hourly job does
     assert claimed is not None
     figures_snapshot_build(snapshot_id=claimed.pk)
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/equity/")
     expect(page).to_have_title("Equity of budgets" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator("#freshness")).to_contain_text(

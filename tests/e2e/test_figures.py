@@ -7,8 +7,8 @@ from pytest_django.live_server_helper import LiveServer
 from ras.accounts.models import User
 from reviews.figures_snapshot import figures_snapshot_build, figures_snapshot_claim
 from tests.allocations.conftest import older_people, published_version  # noqa: F401
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_spreadsheets import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import questionnaire  # noqa: F401
 from tests.reviews.test_timeliness import three_cases  # noqa: F401
 from tests.reviews.test_variation_figures import six_cases, teams  # noqa: F401
@@ -22,7 +22,7 @@ def test_a_finance_lead_reads_how_far_budgets_move_from_the_ras(
     finance_lead: User,
     six_cases,
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/figures/variations/")
     expect(page).to_have_title("How far final budgets move from the RAS" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator("#freshness")).to_contain_text("The ready-made figures are not ready yet")
@@ -55,7 +55,7 @@ def test_a_manager_reads_how_long_people_wait(
     claimed = figures_snapshot_claim(snapshot_id=None)  # as the hourly job does
     assert claimed is not None
     figures_snapshot_build(snapshot_id=claimed.pk)
-    sign_in(page, live_server, team_manager.email)
+    sign_in(page, live_server, team_manager)
     page.goto(f"{live_server.url}/figures/timeliness/")
     expect(page).to_have_title("How long people wait" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator("#freshness")).to_contain_text("(updated every hour).")

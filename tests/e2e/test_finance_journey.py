@@ -18,7 +18,7 @@ from allocations.models import AllocationTableVersion, Band, ClientGroup, TableS
 from allocations.services import table_publish
 from ras.accounts.models import User
 from tests.allocations.conftest import TODAY, make_draft
-from tests.e2e.test_finance_pages import sign_in
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,7 @@ from allocations.models import AllocationTableVersion, ClientGroup, TableStatus
 from allocations.services import table_draft_create, table_publish
 from ras.accounts.models import User
 from tests.allocations.conftest import TODAY, make_draft
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -69,14 +68,6 @@ def row_headed(table: Locator, header: str) -> Locator:
     return table.get_by_role("row").filter(
         has=table.page.get_by_role("rowheader", name=header, exact=True)
     )
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/accounts/home/")
 
 
 def test_the_index_and_the_versions_list_are_accessible(

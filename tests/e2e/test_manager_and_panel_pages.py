@@ -21,8 +21,8 @@ from reviews.models import BudgetDecision, PanelAgendaItem
 from reviews.services import decision_record_emergency, decision_request_amount, decision_transition
 from reviews.workflow import Action, State
 from tests.allocations.conftest import older_people, published_version  # noqa: F401
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import assessment, questionnaire  # noqa: F401
 from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
 
@@ -90,7 +90,7 @@ def test_the_manager_queue_decision_page_and_each_actions_error_are_accessible(
     decision: BudgetDecision,
 ) -> None:
     ask(decision, social_worker, 560_000)
-    sign_in(page, live_server, team_manager.email)
+    sign_in(page, live_server, team_manager)
     page.goto(f"{live_server.url}/manager/")
     expect(page).to_have_title("Requests waiting for a manager" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator("#count-waiting")).to_have_text("1")
@@ -135,7 +135,7 @@ def test_confirming_an_emergency_allocation_and_its_error_are_accessible(
         amount_pence=520_000,
         reasons="Her carer is in hospital.",
     )
-    sign_in(page, live_server, team_manager.email)
+    sign_in(page, live_server, team_manager)
     page.goto(f"{live_server.url}/manager/")
     expect(page.locator("#count-emergencies")).to_have_text("1")
     page.get_by_role("link", name="Eve Emergency").click()
@@ -169,7 +169,7 @@ def test_arranging_a_meeting_adding_a_case_and_deciding_it_are_accessible(
     ask(decision, social_worker, 720_000)
     assert decision.assessment is not None
     reference = decision.assessment.reference
-    sign_in(page, live_server, team_manager.email)
+    sign_in(page, live_server, team_manager)
     page.goto(f"{live_server.url}/panels/")
     expect(page).to_have_title("Panel meetings" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator("#count-waiting")).to_have_text("1")
@@ -211,7 +211,7 @@ def test_arranging_a_meeting_adding_a_case_and_deciding_it_are_accessible(
     )
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, live_server, panel_member.email)
+    sign_in(page, live_server, panel_member)
     page.goto(f"{live_server.url}/panels/")
     page.get_by_role("link", name="December panel", exact=True).click()
     expect(page).to_have_title(meeting_title)

@@ -8,18 +8,11 @@ from ras.accounts.models import User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 
 COUNCIL_TITLE_SUFFIX = " – Care and support budgets – Northbrook Council"
-
-
-def sign_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_the_start_page_is_accessible(page: Page, live_server: LiveServer) -> None:
@@ -63,8 +56,8 @@ def test_each_role_signs_in_and_reaches_its_home(
     role: Role, page: Page, live_server: LiveServer
 ) -> None:
     email = f"{role.name.lower()}@example.org"
-    user_create(email=email, full_name=f"Demo {role.value}", roles=[role], password=PASSWORD)
-    sign_in(page, live_server, email)
+    user = user_create(email=email, full_name=f"Demo {role.value}", roles=[role], password=PASSWORD)
+    sign_in(page, live_server, user)
     expect(page).to_have_url(f"{live_server.url}/accounts/home/")
     expect(page).to_have_title("Your home" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_role("heading", level=2, name=role.value)).to_be_visible()
@@ -74,7 +67,7 @@ def test_each_role_signs_in_and_reaches_its_home(
 def test_signing_out_shows_the_signed_out_page(
     page: Page, live_server: LiveServer, social_worker: User
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{live_server.url}/accounts/signed-out/")
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
@@ -103,7 +96,7 @@ def test_the_not_found_page_is_accessible(page: Page, live_server: LiveServer) -
 def test_the_django_admin_is_accessible_to_administrators(
     page: Page, live_server: LiveServer, administrator: User
 ) -> None:
-    sign_in(page, live_server, administrator.email)
+    sign_in(page, live_server, administrator)
     page.goto(f"{live_server.url}/admin/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("administration")
     check_accessibility(page, "admin-index")

@@ -22,8 +22,8 @@ from ras.people.models import Representation
 from reviews.models import BudgetDecision
 from reviews.services import decision_open, decision_request_amount, decision_transition
 from reviews.workflow import Action, State
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     FULL_ANSWERS,
     answer_all,
@@ -87,7 +87,7 @@ def test_the_person_follows_their_budget_from_indicative_to_final_and_asks_again
     team_manager: User,
     decision: BudgetDecision,
 ) -> None:
-    sign_in(page, live_server, service_user.email)
+    sign_in(page, live_server, service_user)
     page.goto(f"{live_server.url}/your-budget/")
     expect(page).to_have_title("Your care and support budget" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator("main")).to_contain_text("Your social worker is looking at your budget")
@@ -180,7 +180,7 @@ def test_a_returned_assessment_and_a_representatives_list(
         seen_state=State.INDICATIVE,
         reasons="Please check the meals answer.",
     )
-    sign_in(page, live_server, representative.email)
+    sign_in(page, live_server, representative)
     page.goto(f"{live_server.url}/your-budget/")
     expect(page).to_have_title("Care and support budgets" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_role("heading", name="Sam Service-User")).to_be_visible()

@@ -36,8 +36,8 @@ from tests.allocations.test_recalculation_summaries import (
     make_run,
 )
 from tests.conftest import make_user
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     FULL_ANSWERS,
     answer_all,
@@ -96,7 +96,7 @@ def running_run(published_version: AllocationTableVersion, finance_lead: User) -
 def test_the_start_form_and_its_errors_are_accessible(
     page: Page, live_server: LiveServer, finance_lead: User, published_version
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/recalculations/new/?version={published_version.pk}")
     expect(page).to_have_title("Start a recalculation run" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_label("Table version")).to_have_value(str(published_version.pk))
@@ -127,7 +127,7 @@ def test_the_start_form_and_its_errors_are_accessible(
 def test_a_run_in_progress_is_accessible_and_its_bar_moves_by_itself(
     page: Page, live_server: LiveServer, finance_lead: User, running_run: RecalculationRun
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/recalculations/{running_run.pk}/")
     expect(page).to_have_title(f"Run {running_run.pk}: 2026 to 2027" + COUNCIL_TITLE_SUFFIX)
     bar = page.get_by_role("progressbar", name="Cases priced")
@@ -151,7 +151,7 @@ def test_a_run_in_progress_is_accessible_and_its_bar_moves_by_itself(
 def test_the_results_page_with_its_histogram_is_accessible(
     page: Page, live_server: LiveServer, finance_lead: User, completed_run: RecalculationRun
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/recalculations/{completed_run.pk}/")
     page.get_by_role("link", name="See the results").click()
     expect(page).to_have_title(
@@ -189,7 +189,7 @@ def test_the_compare_page_is_accessible(
         )
         for result in completed_run.results.all()
     )
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/recalculations/compare/?b={draft_run.pk}")
     expect(page).to_have_title("Compare two runs" + COUNCIL_TITLE_SUFFIX)
     page.get_by_label("Compare from (A)").select_option(str(completed_run.pk))
@@ -239,7 +239,7 @@ def test_a_run_started_on_the_page_is_priced_by_a_real_worker_as_the_page_watche
 ) -> None:
     """The published table prices each of the three cases as it did: £4,980.00 each, £14,940.00
     in all, and nobody gains or loses."""
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/recalculations/")
     page.get_by_role("button", name="Start a run").click()
     page.get_by_label("Table version").select_option(str(published_version.pk))
@@ -264,7 +264,7 @@ def test_a_run_started_on_the_page_is_priced_by_a_real_worker_as_the_page_watche
 def test_the_what_if_scoring_section_is_accessible_when_open(
     page: Page, live_server: LiveServer, finance_lead: User, published_version, questionnaire
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/recalculations/new/?version={published_version.pk}")
     page.locator("#what-if > summary").click()
     expect(page.locator("#what-if")).to_have_attribute("open", "")

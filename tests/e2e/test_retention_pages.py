@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import assessment, questionnaire  # noqa: F401
 from tests.retention.conftest import NOW, run_at, saved_days_ago
 
@@ -25,7 +25,7 @@ def test_an_administrator_reads_last_nights_report(
     saved_days_ago(assessment, 91)
     run_at(NOW - datetime.timedelta(days=7))
     run_at(NOW)
-    sign_in(page, live_server, administrator.email)
+    sign_in(page, live_server, administrator)
     page.get_by_role("link", name="See what the nightly retention run deleted, and why").click()
     expect(page).to_have_title(f"Retention runs{COUNCIL_TITLE_SUFFIX}")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -43,7 +43,7 @@ def test_an_administrator_reads_last_nights_report(
 def test_an_administrator_places_and_releases_a_legal_hold(
     page: Page, live_server: LiveServer, administrator, assessment
 ) -> None:
-    sign_in(page, live_server, administrator.email)
+    sign_in(page, live_server, administrator)
     page.get_by_role("link", name="Place and release legal holds on people’s records").click()
     expect(page).to_have_title(f"Legal holds{COUNCIL_TITLE_SUFFIX}")
     expect(page.get_by_text("No records are under a legal hold.")).to_be_visible()

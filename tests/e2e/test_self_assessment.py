@@ -18,7 +18,7 @@ from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from tests.allocations.conftest import published_version
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, sign_in
 from tests.questionnaires.conftest import FULL_ANSWERS, answer_all, assessment, questionnaire
 from tests.questionnaires.journey_fixtures import use_mini_questionnaire
 
@@ -350,15 +350,6 @@ class TestErrorStates:
 
 def open_question(page: Page, live_server: LiveServer, assessment, user: User, code: str) -> None:
     sign_in(page, live_server, user, f"/self-assessment/{assessment.public_id}/questions/{code}/")
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User, next_path: str) -> None:
-    page.goto(f"{live_server.url}/accounts/sign-in/?next={next_path}")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/sign-in/"))
 
 
 def test_a_representative_fills_one_in_for_someone_they_help(

@@ -10,8 +10,7 @@ from ras.accounts.models import User
 from tests.allocations.conftest import make_draft
 from tests.allocations.spreadsheets import builders
 from tests.allocations.spreadsheets.conftest import table_rows
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,14 +33,6 @@ def draft(finance_lead: User) -> AllocationTableVersion:
     )
 
 
-def sign_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/accounts/home/")
-
-
 def upload(page: Page, name: str, data: bytes, reason: str) -> None:
     file: FilePayload = {"name": name, "mimeType": builders.XLSX_TYPE, "buffer": data}
     page.get_by_label("Upload a file").set_input_files(files=[file])
@@ -52,7 +43,7 @@ def upload(page: Page, name: str, data: bytes, reason: str) -> None:
 def test_a_finance_lead_imports_a_workbook_after_putting_its_problems_right(
     page: Page, live_server: LiveServer, finance_lead: User, draft: AllocationTableVersion
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/tables/{draft.pk}/import/")
     expect(page).to_have_title(
         "Import a spreadsheet into 2027 to 2028 proposal" + COUNCIL_TITLE_SUFFIX
@@ -95,7 +86,7 @@ def test_a_finance_lead_imports_a_workbook_after_putting_its_problems_right(
 def test_a_file_that_is_not_a_spreadsheet_is_refused_in_the_browser(
     page: Page, live_server: LiveServer, finance_lead: User, draft: AllocationTableVersion
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/tables/{draft.pk}/import/")
     upload(page, "table.xlsx", builders.pdf_document(), "Trying a PDF")
     expect(page.locator(".govuk-error-summary")).to_contain_text(

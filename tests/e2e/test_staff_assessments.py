@@ -18,8 +18,8 @@ from allocations.budgets import assessment_submit_and_price
 from questionnaires.models import Assessment
 from questionnaires.services import worker_view_save
 from ras.accounts.models import User
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     FULL_ANSWERS,
     answer_all,
@@ -68,7 +68,7 @@ def checked_assessment(assessment, service_user, social_worker, published_versio
 def test_the_assessment_list_is_accessible(
     page: Page, live_server: LiveServer, social_worker: User, checked_assessment: Assessment
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/staff/assessments/")
     expect(page).to_have_title("Assessments" + COUNCIL_TITLE_SUFFIX)
     expect(page.get_by_role("link", name=checked_assessment.reference)).to_be_visible()
@@ -79,7 +79,7 @@ def test_the_assessment_list_is_accessible(
 def test_the_check_page_with_differences_is_accessible(
     page: Page, live_server: LiveServer, social_worker: User, checked_assessment: Assessment
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/staff/assessments/")
     page.get_by_role("link", name=checked_assessment.reference).click()
     expect(page).to_have_title(f"Assessment {checked_assessment.reference}" + COUNCIL_TITLE_SUFFIX)
@@ -93,7 +93,7 @@ def test_the_check_page_with_differences_is_accessible(
 def test_recording_a_view_and_its_error_are_accessible(
     page: Page, live_server: LiveServer, social_worker: User, checked_assessment: Assessment
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/staff/assessments/{checked_assessment.public_id}/")
     page.get_by_role(
         "link", name="Record your view of: How much help do you need to make a meal?"
@@ -122,7 +122,7 @@ def test_recording_a_view_and_its_error_are_accessible(
 def test_starting_an_assessment_with_someone_and_its_errors_are_accessible(
     page: Page, live_server: LiveServer, social_worker: User
 ) -> None:
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/staff/assessments/")
     page.get_by_role("button", name="Start an assessment with someone").click()
     expect(page).to_have_title("Start an assessment with someone" + COUNCIL_TITLE_SUFFIX)

@@ -22,7 +22,7 @@ from reviews.services import decision_open, decision_transition
 from reviews.workflow import Action, State
 from tests.allocations.conftest import TODAY, make_draft
 from tests.conftest import make_user
-from tests.e2e.test_finance_pages import sign_in
+from tests.e2e.conftest import sign_in
 from tests.questionnaires.conftest import FULL_ANSWERS, answer_all, questionnaire  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery_worker]

@@ -20,8 +20,8 @@ from reviews.models import BudgetDecision, BudgetProposal
 from reviews.proposal_services import proposals_create
 from reviews.workflow import State
 from tests.allocations.conftest import make_draft
-from tests.e2e.conftest import check_accessibility
-from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX, sign_in
+from tests.e2e.conftest import check_accessibility, sign_in
+from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     older_people,
     published_version,
@@ -76,7 +76,7 @@ def error_summary_says(page: Page, *messages: str) -> None:
 def test_a_finance_lead_uplifts_the_published_table(
     page: Page, live_server: LiveServer, finance_lead, published_version
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/tables/{published_version.pk}/uplift/")
     expect(page).to_have_title("Uplift 2026 to 2027" + COUNCIL_TITLE_SUFFIX)
     check_accessibility(page, "uplift-form")
@@ -107,7 +107,7 @@ def test_a_draft_is_not_offered_an_uplift(
     page: Page, live_server: LiveServer, finance_lead, older_people
 ) -> None:
     draft = make_draft(older_people, finance_lead, label="Work in progress")
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/finance/tables/{draft.pk}/uplift/")
     expect(page).to_have_title("Work in progress cannot be uplifted" + COUNCIL_TITLE_SUFFIX)
     check_accessibility(page, "uplift-not-published")
@@ -116,7 +116,7 @@ def test_a_draft_is_not_offered_an_uplift(
 def test_a_finance_lead_counts_the_cases_then_creates_the_review_tasks(
     page: Page, live_server: LiveServer, finance_lead, run
 ) -> None:
-    sign_in(page, live_server, finance_lead.email)
+    sign_in(page, live_server, finance_lead)
     page.goto(f"{live_server.url}/proposals/runs/")
     expect(page).to_have_title("Create review tasks from a run" + COUNCIL_TITLE_SUFFIX)
     check_accessibility(page, "proposals-runs")
@@ -151,7 +151,7 @@ def test_a_social_worker_keeps_one_budget_and_reviews_another(
     page: Page, live_server: LiveServer, social_worker, finance_lead, run
 ) -> None:
     proposals_create(run=run, actor=finance_lead, threshold_pence=10_000)
-    sign_in(page, live_server, social_worker.email)
+    sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/proposals/")
     expect(page).to_have_title("Review tasks from a new table" + COUNCIL_TITLE_SUFFIX)
     rows = page.locator("tbody tr")

@@ -5,7 +5,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from allocations.spreadsheets.export import table_workbook
@@ -245,9 +244,8 @@ def test_the_import_page_of_a_published_version_explains_it_cannot_change(
     assert snapshot(published_version) == before
 
 
-def test_the_import_checks_the_csrf_token(finance_lead, draft_version) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(finance_lead)
+def test_the_import_checks_the_csrf_token(client_for, finance_lead, draft_version) -> None:
+    client = client_for(finance_lead, enforce_csrf_checks=True)
     before = snapshot(draft_version)
     response = post_file(client, draft_version, "t.xlsx", builders.workbook())
     assert response.status_code == 403
