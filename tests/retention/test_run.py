@@ -35,6 +35,7 @@ def test_every_kind_has_a_line_with_its_rule_and_period(assessment) -> None:
         "closed-cases",
         "access-audit",
         "sign-ins",
+        "ended-sessions",
     ]
     drafts = line(run, "abandoned-drafts")
     assert drafts.period == "90 days"

@@ -9,8 +9,15 @@ from ras.retention.kinds.access_audit import AccessAudit
 from ras.retention.kinds.base import RetentionKind, Tally
 from ras.retention.kinds.closed_cases import ClosedCases
 from ras.retention.kinds.drafts import AbandonedDrafts
+from ras.retention.kinds.ended_sessions import EndedSessions
 from ras.retention.kinds.sign_ins import SignIns
 
-KINDS: tuple[RetentionKind, ...] = (AbandonedDrafts(), ClosedCases(), AccessAudit(), SignIns())
+KINDS: tuple[RetentionKind, ...] = (
+    AbandonedDrafts(),
+    ClosedCases(),
+    AccessAudit(),
+    SignIns(),
+    EndedSessions(),
+)
 
 __all__ = ["KINDS", "RetentionKind", "Tally"]
