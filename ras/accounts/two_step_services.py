@@ -18,6 +18,7 @@ from ras.accounts import recovery_codes
 from ras.accounts.models import AccountAction, RecoveryCode, RecoveryCodeSet, User
 from ras.accounts.roles import Role
 from ras.accounts.session_services import sessions_end
+from ras.accounts.sign_in_notices import sign_in_change_notify
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_CODES_NAME = "Recovery codes"
@@ -68,7 +69,8 @@ def totp_device_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[str]
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-            codes = recovery_codes_replace(user=user)
+            codes = _recovery_codes_new(user)
+            sign_in_change_notify(user, "two-step sign-in was set up with an authenticator app")
     if refusal is not None:
         raise CodeRefused(refusal)
     return device, codes
@@ -89,12 +91,22 @@ def two_step_verify(*, user: User, code: str, recovery: bool = False) -> Device:
             refusal = _check_code(device, code, wrong=wrong)
     if refusal is not None or device is None:
         raise CodeRefused(refusal or wrong)
+    if recovery:
+        sign_in_change_notify(user, "a recovery code was used to sign in")
     return device
 
 
 @transaction.atomic
 def recovery_codes_replace(*, user: User) -> list[str]:
     """Makes a new set of recovery codes; the old ones stop working. Returns the new codes."""
+    codes = _recovery_codes_new(user)
+    sign_in_change_notify(
+        user, "a new set of recovery codes was made and the old ones stopped working"
+    )
+    return codes
+
+
+def _recovery_codes_new(user: User) -> list[str]:
     code_set, _ = RecoveryCodeSet.objects.select_for_update().get_or_create(
         user=user, defaults={"name": RECOVERY_CODES_NAME, "confirmed": True}
     )
@@ -121,6 +133,7 @@ def two_step_turn_off(*, user: User, code: str) -> None:
         refusal = WRONG_APP_CODE if device is None else _check_code(device, code, WRONG_APP_CODE)
         if refusal is None:
             _remove_second_factor(user)
+            sign_in_change_notify(user, "two-step sign-in was turned off")
     if refusal is not None:
         raise CodeRefused(refusal)
 
@@ -140,6 +153,9 @@ def two_step_reset(*, actor: User, subject: User, reason: str) -> AccountAction:
         raise ValueError("Give the reason for the reset.")
     _remove_second_factor(subject)
     ended = sessions_end(user=subject)
+    sign_in_change_notify(
+        subject, "an administrator reset two-step sign-in and signed you out everywhere"
+    )
     return AccountAction.objects.create(
         kind=AccountAction.Kind.TWO_STEP_RESET,
         actor=actor,
