@@ -11,7 +11,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -21,6 +20,7 @@ from ras.accounts.models import User
 from ras.celery import app as celery_app
 from reviews.models import BudgetDecision
 from tests.allocations.conftest import older_people, published_version  # noqa: F401
+from tests.conftest import ClientFactory
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.questionnaires.conftest import assessment, questionnaire  # noqa: F401
 from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
@@ -46,8 +46,7 @@ def look(user: User, decision: BudgetDecision, day: datetime.date) -> None:
     """`user` opens Sam's case page at 10:00 UTC on `day`, signed in at that moment."""
     moment = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
     with time_machine.travel(moment, tick=False):
-        client = Client()
-        client.force_login(user)
+        client = ClientFactory()(user)
         assert client.get(reverse("cases:detail", args=[decision.pk])).status_code == 200
 
 
@@ -57,14 +56,13 @@ def test_who_looked_at_a_persons_record_last_month(
     decision: BudgetDecision,
     social_worker: User,
     team_manager: User,
-    panel_member: User,
     administrator: User,
 ):
     last_month = first_of_last_month()
     month_before = (last_month - datetime.timedelta(days=1)).replace(day=1)
     look(social_worker, decision, last_month.replace(day=3))
     look(team_manager, decision, last_month.replace(day=20))
-    look(panel_member, decision, month_before.replace(day=5))
+    look(team_manager, decision, month_before.replace(day=5))
     look(social_worker, decision, timezone.localdate().replace(day=1))
 
     sign_in(page, live_server, administrator)
@@ -103,7 +101,7 @@ def test_who_looked_at_a_persons_record_last_month(
     expect(rows.nth(0)).to_contain_text("127.0.0.1")
     expect(rows.nth(1)).to_contain_text("Wendy Worker")
     expect(rows.nth(1)).to_contain_text(f"{last_month.replace(day=3):%-d %b %Y}")
-    expect(table).not_to_contain_text("Pat Panel")
+    expect(table).not_to_contain_text(f"{month_before.replace(day=5):%-d %b %Y}")
     check_accessibility(page, "audit-results")
 
     rows.nth(0).get_by_role("link", name="Everything they looked at").click()
