@@ -36,14 +36,19 @@ def redis_state() -> str:
 
 
 def celery_worker_state(*, broker_up: bool) -> str:
-    """A worker is up if any answers a ping within the configured timeout."""
+    """Up if a worker taking the service's queue answers within the configured timeout; a worker
+    of something else sharing the broker does not count."""
     if not broker_up:
         return DOWN
+    queue = celery_app.conf.task_default_queue
     try:
-        replies = celery_app.control.ping(timeout=settings.HEALTH_WORKER_PING_TIMEOUT_SECONDS)
+        replies = celery_app.control.inspect(
+            timeout=settings.HEALTH_WORKER_PING_TIMEOUT_SECONDS
+        ).active_queues()
     except Exception:  # noqa: BLE001 - any failure to reach a worker means "down"
         return DOWN
-    return UP if replies else DOWN
+    taken = {queue_info["name"] for queues in (replies or {}).values() for queue_info in queues}
+    return UP if queue in taken else DOWN
 
 
 @never_cache

@@ -1,5 +1,9 @@
+import uuid
+
 import pytest
 from django.test import Client, override_settings
+
+from ras.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +32,15 @@ def test_healthz_is_503_naming_redis_when_redis_is_down() -> None:
     assert body["checks"]["database"] == "up"
 
 
-def test_healthz_is_503_naming_the_worker_when_no_worker_answers() -> None:
-    # The test Redis is up, but this test starts no worker on it.
-    with override_settings(HEALTH_WORKER_PING_TIMEOUT_SECONDS=0.3):
-        response = Client().get("/healthz")
+def test_healthz_is_503_naming_the_worker_when_no_worker_takes_the_queue() -> None:
+    """Redis is up, and other workers may answer on it (the tests' own, another service's), but
+    none takes this service's queue."""
+    queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = f"nobody-takes-{uuid.uuid4().hex[:10]}"
+    try:
+        with override_settings(HEALTH_WORKER_PING_TIMEOUT_SECONDS=0.3):
+            response = Client().get("/healthz")
+    finally:
+        celery_app.conf.task_default_queue = queue
     assert response.status_code == 503
     assert response.json()["down"] == ["celery_worker"]
