@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from ras import health, views
+from ras.api_reference.views import ApiReferenceView
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -38,7 +39,7 @@ urlpatterns = [
     path("api/", include("reviews.urls.equity_api")),
     path("api/", include("reviews.urls.figures_api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiReferenceView.as_view(), name="api-docs"),
 ]
 
 handler403 = "ras.views.permission_denied"

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_celery_results",
     "django_celery_beat",
     "pgtrigger",
@@ -215,9 +214,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Allocation tables, pricing, assessments and budget decisions.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # /api/docs/ is a page of our own made from the schema (ras.api_reference), so there are no
+    # Swagger UI or ReDoc settings and no drf-spectacular-sidecar assets.
 }
 
 # Celery: the broker is Redis; results and the beat schedule live in the database.

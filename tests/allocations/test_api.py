@@ -799,14 +799,27 @@ def test_the_schema_is_generated_without_warnings_and_is_valid() -> None:
     validate_schema(schema)
 
 
-def test_the_api_documentation_page_loads_its_script_from_a_file(client: Client) -> None:
+def test_the_api_documentation_is_a_page_of_the_service_listing_these_endpoints(
+    client: Client,
+) -> None:
+    """The service's own page (tests/ras/test_api_reference.py tests it whole), not Swagger UI:
+    the base template's language, its own heading, and every endpoint of this module."""
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<script src="/api/docs/?script=' in html
-    script = client.get(reverse("api-docs"), {"script": ""})
-    assert script.status_code == 200
-    assert script["Content-Type"].startswith("application/javascript")
+    assert '<html lang="en"' in html
+    assert '<h1 class="govuk-heading-xl">API reference</h1>' in html
+    assert "swagger" not in html.lower()
+    for heading in (
+        "GET <code>/api/client-groups/</code>",
+        "GET <code>/api/table-versions/</code>",
+        "POST <code>/api/table-versions/</code>",
+        "GET <code>/api/table-versions/{id}/</code>",
+        "PUT <code>/api/table-versions/{id}/</code>",
+        "POST <code>/api/table-versions/{id}/publish/</code>",
+        "POST <code>/api/table-versions/{id}/price/</code>",
+    ):
+        assert f">{heading}</h3>" in html
 
 
 def _publish(version: AllocationTableVersion, finance_lead) -> AllocationTableVersion:
