@@ -8,7 +8,7 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from allocations.budgets import assessment_submit_and_price
@@ -47,12 +47,9 @@ def submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect(confirmation_url(assessment))
 
 
-def _letter_url(assessment: Assessment) -> str | None:
-    """The downloadable letter, where the letters are installed."""
-    try:
-        return reverse("letters:indicative-budget", kwargs={"public_id": assessment.public_id})
-    except NoReverseMatch:
-        return None
+def _letter_url(assessment: Assessment) -> str:
+    """The downloadable letter."""
+    return reverse("letters:indicative-budget", kwargs={"public_id": assessment.public_id})
 
 
 @records_access(AccessKind.BUDGET, subjects=assessment_subject)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -100,14 +100,6 @@ def _actor(request: HttpRequest) -> User:
     return user
 
 
-def _url_or_none(name: str, pk: int) -> str | None:
-    """The URL of a page that may not be installed; None when it is not."""
-    try:
-        return reverse(name, kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
-
-
 def _compare_url(**versions: int) -> str:
     return f"{reverse('finance:compare')}?{urlencode(versions)}"
 
@@ -177,9 +169,9 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 **({"b": version.pk} if version.is_draft else {"a": version.pk})
             ),
             "create_draft_url": _create_draft_url(version),
-            "export_xlsx_url": _url_or_none("spreadsheets:export-xlsx", version.pk),
-            "export_csv_url": _url_or_none("spreadsheets:export-csv", version.pk),
-            "import_url": _url_or_none("spreadsheets:import", version.pk)
+            "export_xlsx_url": reverse("spreadsheets:export-xlsx", kwargs={"pk": version.pk}),
+            "export_csv_url": reverse("spreadsheets:export-csv", kwargs={"pk": version.pk}),
+            "import_url": reverse("spreadsheets:import", kwargs={"pk": version.pk})
             if version.is_draft
             else None,
         },

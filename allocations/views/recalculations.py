@@ -31,7 +31,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.cache import never_cache
@@ -138,14 +138,6 @@ def _fragment_for_finance_leads(
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _url_or_none(name: str, **kwargs: Any) -> str | None:
-    """The URL of a page that may not be installed; None when it is not."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
 
 
 def _run_url(run: RecalculationRun) -> str:
@@ -402,7 +394,7 @@ def _progress_context(run: RecalculationRun, progress: RunProgress) -> dict[str,
         "progress": progress,
         "polling": progress.is_working and not progress.is_stalled,
         "panel_url": reverse("recalculations:progress", kwargs={"pk": run.pk}),
-        "version_url": _url_or_none("finance:version-detail", pk=run.table_version_id),
+        "version_url": reverse("finance:version-detail", kwargs={"pk": run.table_version_id}),
     }
 
 
@@ -474,7 +466,7 @@ def run_results(request: HttpRequest, pk: int) -> HttpResponse:
             "increases_caption": f"The {LARGEST_CHANGES} largest increases",
             "bands": CHANGE_BANDS,
             "xlsx_too_large": summary.result_count > XLSX_MAX_RESULTS,
-            "version_url": _url_or_none("finance:version-detail", pk=run.table_version_id),
+            "version_url": reverse("finance:version-detail", kwargs={"pk": run.table_version_id}),
             "compare_url": f"{reverse('recalculations:compare')}?{urlencode({'b': run.pk})}",
             **_what_if_context(run),
         },
@@ -487,16 +479,16 @@ def _chart(summary: RunSummary, title: str) -> HistogramChart:
 
 @dataclass(frozen=True, slots=True)
 class LinkedChange:
-    """A case in a list of largest changes, and its page where that page is installed."""
+    """A case in a list of largest changes, and its page."""
 
     change: CaseChange
-    case_url: str | None
+    case_url: str
 
 
 def _with_case_url(change: CaseChange) -> LinkedChange:
     return LinkedChange(
         change,
-        _url_or_none("staff-assessments:detail", public_id=change.assessment_public_id),
+        reverse("staff-assessments:detail", kwargs={"public_id": change.assessment_public_id}),
     )
 
 

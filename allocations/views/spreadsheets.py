@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -132,7 +132,7 @@ def _table_import(request: HttpRequest, pk: int, size_limit: UploadSizeLimit) ->
                 refusals = refused.messages
             else:
                 messages.success(request, _imported_message(uploaded_file.name, imported))
-                return redirect(_after_import_url(imported))
+                return redirect(_version_detail_url(imported))
         else:
             edit_number = form.cleaned_data.get("edit_number", edit_number)
     else:
@@ -176,12 +176,5 @@ def _imported_message(file_name: str | None, version: AllocationTableVersion) ->
     )
 
 
-def _version_detail_url(version: AllocationTableVersion) -> str | None:
-    try:
-        return reverse("finance:version-detail", kwargs={"pk": version.pk})
-    except NoReverseMatch:
-        return None
-
-
-def _after_import_url(version: AllocationTableVersion) -> str:
-    return _version_detail_url(version) or reverse("spreadsheets:import", kwargs={"pk": version.pk})
+def _version_detail_url(version: AllocationTableVersion) -> str:
+    return reverse("finance:version-detail", kwargs={"pk": version.pk})

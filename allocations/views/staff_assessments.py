@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from allocations.answer_differences import assessment_check, assessments_for_checking
 from allocations.explanations import budget_explanation
@@ -197,7 +197,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
                 request,
                 f"You started assessment {assessment.reference} with {assessment.person}.",
             )
-            return redirect(_journey_url(assessment) or _detail_url(assessment))
+            return redirect(_journey_url(assessment))
     return render(
         request,
         "allocations/staff_assessments/new.html",
@@ -226,9 +226,6 @@ def _detail_url(assessment: Assessment) -> str:
     return reverse("staff-assessments:detail", kwargs={"public_id": assessment.public_id})
 
 
-def _journey_url(assessment: Assessment) -> str | None:
-    """The self-assessment journey's page for this assessment, where the journey is served."""
-    try:
-        return reverse("saq:resume", kwargs={"public_id": assessment.public_id})
-    except NoReverseMatch:
-        return None
+def _journey_url(assessment: Assessment) -> str:
+    """The self-assessment journey's page for this assessment."""
+    return reverse("saq:resume", kwargs={"public_id": assessment.public_id})

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -133,12 +133,9 @@ def _decision_or_404(decision_id: int) -> BudgetDecision:
         raise Http404("No such case") from missing
 
 
-def case_page_url(decision_id: int) -> str | None:
-    """The social worker's case page, where that page is served."""
-    try:
-        return reverse("cases:detail", args=[decision_id])
-    except NoReverseMatch:
-        return None
+def case_page_url(decision_id: int) -> str:
+    """The social worker's case page."""
+    return reverse("cases:detail", args=[decision_id])
 
 
 def refused(request: HttpRequest, refusal: PermissionDenied) -> HttpResponse:

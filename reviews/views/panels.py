@@ -115,8 +115,8 @@ class CaseOnPage:
     """A case on the meeting page with the decision forms its viewer may use."""
 
     case: AgendaCase
+    case_url: str
     forms: dict[str, Form] = field(default_factory=dict)
-    case_url: str | None = None
 
     @property
     def approve(self) -> Form | None:

@@ -6,13 +6,11 @@ page and action, as if it did not exist. Each action is a small form that calls 
 the state the page showed, so a decision that moved in the meantime is never acted on blindly.
 """
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -56,14 +54,6 @@ def _decision_or_404(user: User, decision_id: int) -> BudgetDecision:
         raise Http404("No such budget decision") from missing
 
 
-def _url_if_installed(name: str, **kwargs: Any) -> str | None:
-    """The address of a page of another part of the service, or None where it is not mounted."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
-
 def _is_you(decision: BudgetDecision, user: User) -> bool:
     return decision.person.user_id == user.pk
 
@@ -97,7 +87,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
         {
             "sections": sections,
             "only_for_others": bool(sections) and not any(s.is_you for s in sections),
-            "start_url": _url_if_installed("saq:start"),
+            "start_url": reverse("saq:start"),
         },
     )
 
@@ -129,12 +119,14 @@ def decision_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             ),
             "actions": actions,
             "explanation_url": (
-                _url_if_installed("assessment-budget:confirmation", public_id=assessment.public_id)
+                reverse(
+                    "assessment-budget:confirmation", kwargs={"public_id": assessment.public_id}
+                )
                 if assessment is not None and decision.indicative_annual_pence is not None
                 else None
             ),
             "continue_url": (
-                _url_if_installed("saq:resume", public_id=reopened.public_id)
+                reverse("saq:resume", kwargs={"public_id": reopened.public_id})
                 if actions.continue_answers and reopened is not None
                 else None
             ),

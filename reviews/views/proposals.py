@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,12 +76,9 @@ def _proposal_or_404(proposal_id: int) -> BudgetProposal:
         raise Http404("No such review task") from missing
 
 
-def _run_url(run_id: int) -> str | None:
-    """The run's own page, where the recalculation pages are served."""
-    try:
-        return reverse("recalculations:detail", kwargs={"pk": run_id})
-    except NoReverseMatch:
-        return None
+def _run_url(run_id: int) -> str:
+    """The run's own page."""
+    return reverse("recalculations:detail", kwargs={"pk": run_id})
 
 
 def _error_links(form: ThresholdForm | KeepForm) -> list[dict[str, str]]:

@@ -277,26 +277,6 @@ def test_a_published_version_offers_no_edit_but_a_new_draft(
     assert "In force today" in html
 
 
-def test_the_spreadsheet_links_are_left_out_when_those_pages_are_not_installed(
-    client_for, finance_lead, published_version, monkeypatch
-) -> None:
-    from django.urls import NoReverseMatch
-
-    from allocations.views import finance
-
-    def reverse_without_spreadsheets(name, *args, **kwargs):
-        if name.startswith("spreadsheets:"):
-            raise NoReverseMatch(name)
-        return reverse(name, *args, **kwargs)
-
-    monkeypatch.setattr(finance, "reverse", reverse_without_spreadsheets)
-    response = client_for(finance_lead).get(
-        reverse("finance:version-detail", kwargs={"pk": published_version.pk})
-    )
-    assert response.status_code == 200
-    assert "export.xlsx" not in response.content.decode()
-
-
 def test_an_unknown_version_or_client_group_is_not_found(client_for, finance_lead) -> None:
     client = client_for(finance_lead)
     assert client.get(reverse("finance:version-detail", kwargs={"pk": 999999})).status_code == 404

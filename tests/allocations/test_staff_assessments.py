@@ -12,10 +12,8 @@ import uuid
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import ras.urls
 from allocations.budgets import assessment_submit_and_price
 from allocations.models import IndicativeBudget
 from questionnaires.loading import questionnaire_load
@@ -38,41 +36,7 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     represented_assessment,
 )
 
-# The pages are mounted at /staff/assessments/ as the project's URLs will mount them. Without the
-# self-assessment journey here, so that where a new assessment goes does not depend on it.
-_OTHERS = [
-    pattern
-    for pattern in ras.urls.urlpatterns
-    if getattr(pattern, "namespace", None) not in {"staff-assessments", "saq"}
-]
-urlpatterns = [
-    *_OTHERS,
-    path("staff/assessments/", include("allocations.urls.staff_assessments")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-
-def _journey_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return HttpResponse(f"Journey for {public_id}")
-
-
-class WithTheJourney:
-    """The same URLs with a stand-in for the journey's resume page (`saq:resume`)."""
-
-    urlpatterns = [
-        *urlpatterns,
-        path(
-            "self-assessment/",
-            include(([path("<uuid:public_id>/", _journey_page, name="resume")], "saq")),
-        ),
-    ]
-    handler403 = ras.urls.handler403
-    handler404 = ras.urls.handler404
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 SUBMITTED_AT = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
 REFUSED_ROLES = ["service_user", "representative", "finance_lead", "panel_member", "administrator"]
@@ -105,6 +69,10 @@ def new_url() -> str:
 
 def detail_url(assessment: Assessment) -> str:
     return reverse("staff-assessments:detail", kwargs={"public_id": assessment.public_id})
+
+
+def journey_url(assessment: Assessment) -> str:
+    return reverse("saq:resume", kwargs={"public_id": assessment.public_id})
 
 
 def question_url(assessment: Assessment, code: str) -> str:
@@ -300,15 +268,10 @@ def test_the_check_page_shows_the_money_effect_of_each_difference(
 
 
 def test_a_social_worker_is_offered_the_journey_for_an_assessment_in_progress(
-    client_for, social_worker, team_manager, assessment, settings
+    client_for, social_worker, team_manager, assessment
 ) -> None:
-    assert (
-        "Fill in the questions"
-        not in client_for(social_worker).get(detail_url(assessment)).content.decode()
-    )
-    settings.ROOT_URLCONF = WithTheJourney
     html = client_for(social_worker).get(detail_url(assessment)).content.decode()
-    assert f'href="/self-assessment/{assessment.public_id}/"' in html
+    assert f'href="{journey_url(assessment)}"' in html
     assert "Fill in the questions with Sam Service-User" in html
     manager_html = client_for(team_manager).get(detail_url(assessment)).content.decode()
     assert "Fill in the questions" not in manager_html
@@ -428,17 +391,7 @@ def test_a_social_worker_starts_an_assessment_with_a_new_person(
     assert started.client_group_code == "older-people"
     assert started.questionnaire_version == current_saq
     assert response.status_code == 302
-    assert response["Location"] == detail_url(started)
-
-
-def test_a_new_assessment_goes_to_the_journey_where_it_is_served(
-    client_for, social_worker, current_saq, settings
-) -> None:
-    settings.ROOT_URLCONF = WithTheJourney
-    client = client_for(social_worker)
-    response = client.post(new_url(), {"full_name": "Ann Assisted", "client_group": "older-people"})
-    started = Assessment.objects.get(person__full_name="Ann Assisted")
-    assert response["Location"] == f"/self-assessment/{started.public_id}/"
+    assert response["Location"] == journey_url(started)
 
 
 @pytest.mark.parametrize(

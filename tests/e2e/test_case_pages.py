@@ -10,12 +10,10 @@ import datetime
 
 import pytest
 import time_machine
-from django.urls import include, path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-import ras.urls
 from allocations.budgets import assessment_submit_and_price
 from questionnaires.models import Assessment
 from ras.accounts.models import User
@@ -37,25 +35,10 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     questionnaire,
 )
 
-# Mounted where ras/urls.py mounts them, with the staff assessment check page.
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) not in {"cases", "staff-assessments"}
-    ),
-    path("cases/", include("reviews.urls.cases")),
-    path("staff/assessments/", include("allocations.urls.staff_assessments")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
 # Client groups, delegated authority and reason codes are seeded by migrations; a live server's
 # tests empty the tables after each test, so the seeded rows are put back before each one.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.urls(__name__),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -12,12 +12,10 @@ minutes download as a PDF.
 import subprocess
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-import ras.urls
 from ras.accounts.models import User
 from ras.celery import app as celery_app
 from reviews.models import BudgetDecision, PanelAgendaItem
@@ -28,23 +26,8 @@ from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import assessment, questionnaire  # noqa: F401
 from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
 
-# The project's pages, with the manager and panel pages mounted where ras/urls.py mounts them.
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) not in {"managers", "panels"}
-    ),
-    path("manager/", include("reviews.urls.managers")),
-    path("panels/", include("reviews.urls.panels")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.urls(__name__),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -6,12 +6,10 @@ The case: an indicative budget of £4,980.00 a year. The worker asks a manager f
 """
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-import ras.urls
 from ras.accounts.models import User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
@@ -26,25 +24,10 @@ from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import assessment, questionnaire  # noqa: F401
 from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
 
-# Mounted where ras/urls.py mounts them.
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) not in {"managers", "panels"}
-    ),
-    path("manager/", include("reviews.urls.managers")),
-    path("panels/", include("reviews.urls.panels")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
 # Delegated authority and reason codes are seeded by migrations; a live server's tests empty the
 # tables after each test, so the seeded rows are put back before each one.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.urls(__name__),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

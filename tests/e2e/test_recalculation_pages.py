@@ -10,12 +10,10 @@ import datetime
 import re
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-import ras.urls
 from allocations.budgets import assessment_submit_and_price
 from allocations.models import (
     AllocationTableVersion,
@@ -46,22 +44,8 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     questionnaire,
 )
 
-# Mounted as the project's URLs will mount them (see tests/allocations/test_recalculation_pages.py).
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) != "recalculations"
-    ),
-    path("finance/recalculations/", include("allocations.urls.recalculations")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.urls(__name__),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

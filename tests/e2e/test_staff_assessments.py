@@ -9,11 +9,9 @@ import datetime
 
 import pytest
 import time_machine
-from django.urls import include, path
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-import ras.urls
 from allocations.budgets import assessment_submit_and_price
 from questionnaires.models import Assessment
 from questionnaires.services import worker_view_save
@@ -29,24 +27,10 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
     questionnaire,
 )
 
-# Mounted as the project's URLs will mount them (see tests/allocations/test_staff_assessments.py).
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) != "staff-assessments"
-    ),
-    path("staff/assessments/", include("allocations.urls.staff_assessments")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
 # The client groups are seeded by a migration; a live server's tests empty the tables after each
 # test, so the seeded rows are put back before each one.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.urls(__name__),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

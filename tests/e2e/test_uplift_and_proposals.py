@@ -9,11 +9,9 @@ Every decided budget is £5,000.00 a year; the run gives £5,100.01 (£100.01 mo
 """
 
 import pytest
-from django.urls import include, path
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-import ras.urls
 from allocations.models import RecalculationRun
 from ras.celery import app as celery_app
 from reviews.models import BudgetDecision, BudgetProposal
@@ -29,19 +27,8 @@ from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
 )
 from tests.reviews.test_proposals import decided_case, make_run, second_social_worker
 
-# Mounted where ras/urls.py is to mount them.
-urlpatterns = [
-    *ras.urls.urlpatterns,
-    path("finance/tables/", include("allocations.urls.uplift")),
-    path("proposals/", include("reviews.urls.proposals")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.urls(__name__),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

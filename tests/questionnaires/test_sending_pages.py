@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import time_machine
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from allocations.models import IndicativeBudget
 from questionnaires.models import Assessment, AssessmentStatus
@@ -175,21 +175,15 @@ class TestConfirmation:
         assert "How we worked this out" not in page
 
     @time_machine.travel(SUBMITTED_ON, tick=False)
-    def test_the_letter_link_appears_only_when_letters_are_available(
+    def test_the_confirmation_links_to_the_letter(
         self, client_for, completed, service_user, published_version
     ) -> None:
         client = client_for(service_user)
         client.post(page_url("assessment-budget:submit", completed))
         response = client.get(page_url("assessment-budget:confirmation", completed))
-        try:
-            expected = reverse(
-                "letters:indicative-budget", kwargs={"public_id": completed.public_id}
-            )
-        except NoReverseMatch:
-            expected = None
-        assert response.context["letter_url"] == expected
-        if expected:
-            assert expected in response.content.decode()
+        letter = reverse("letters:indicative-budget", kwargs={"public_id": completed.public_id})
+        assert response.context["letter_url"] == letter
+        assert letter in response.content.decode()
 
     def test_an_assessment_not_yet_sent_goes_back_to_the_journey(
         self, client_for, assessment, service_user

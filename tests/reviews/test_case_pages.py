@@ -11,10 +11,9 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-import ras.urls
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from ras.people.models import Person
@@ -34,31 +33,7 @@ from reviews.services import (
 from reviews.workflow import Action, State
 from tests.reviews.conftest import INDICATIVE_PENCE
 
-# The pages mounted where ras/urls.py mounts them, with the staff assessment check page.
-_OTHERS = [
-    pattern
-    for pattern in ras.urls.urlpatterns
-    if getattr(pattern, "namespace", None) not in {"cases", "staff-assessments"}
-]
-urlpatterns = [
-    *_OTHERS,
-    path("cases/", include("reviews.urls.cases")),
-    path("staff/assessments/", include("allocations.urls.staff_assessments")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-
-class WithoutTheCheckPage:
-    """The same URLs without the staff assessment check page."""
-
-    urlpatterns = [*_OTHERS, path("cases/", include("reviews.urls.cases"))]
-    handler403 = ras.urls.handler403
-    handler404 = ras.urls.handler404
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 REFUSED_ROLES = ["service_user", "representative", "finance_lead", "administrator"]
 
@@ -344,15 +319,6 @@ def test_the_case_page_shows_the_person_the_assessment_and_how_it_was_worked_out
     ):
         assert offered in html
     assert "Start a review" not in html
-
-
-def test_the_case_page_shows_the_reference_alone_where_the_check_page_is_not_served(
-    client_for, social_worker, decision, settings
-) -> None:
-    settings.ROOT_URLCONF = WithoutTheCheckPage
-    html = client_for(social_worker).get(url("detail", decision)).content.decode()
-    assert decision.assessment.reference in html
-    assert "/staff/assessments/" not in html
 
 
 def test_a_final_budget_shows_who_signed_it_off_the_difference_and_the_reasons(

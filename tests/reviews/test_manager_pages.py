@@ -13,9 +13,8 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import ras.urls
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from ras.people.services import person_create
@@ -28,31 +27,7 @@ from reviews.services import (
 )
 from reviews.workflow import Action, State
 
-# The pages mounted where ras/urls.py mounts them.
-_OTHERS = [
-    pattern
-    for pattern in ras.urls.urlpatterns
-    if getattr(pattern, "namespace", None) not in {"managers", "panels", "cases"}
-]
-urlpatterns = [
-    *_OTHERS,
-    path("manager/", include("reviews.urls.managers")),
-    path("panels/", include("reviews.urls.panels")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-
-class WithTheCasePages:
-    """The same URLs with the social worker's case pages."""
-
-    urlpatterns = [*urlpatterns, path("cases/", include("reviews.urls.cases"))]
-    handler403 = ras.urls.handler403
-    handler404 = ras.urls.handler404
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 REFUSED_ROLES = [
     "service_user",
@@ -261,16 +236,11 @@ def test_the_decision_page_has_everything_needed_to_decide_on_one_page(
     for step in ("approve", "decline", "send-to-panel", "return"):
         assert f'action="/manager/decisions/{waiting.pk}/{step}/"' in html, step
     assert "confirm-emergency/" not in html
-    # Without the case pages there is no link to them.
-    assert response.context["case_url"] is None
 
 
-def test_the_decision_page_links_to_the_case_page_where_it_is_served(
-    client_for, team_manager, waiting, settings
-) -> None:
-    settings.ROOT_URLCONF = WithTheCasePages
+def test_the_decision_page_links_to_the_case_page(client_for, team_manager, waiting) -> None:
     html = client_for(team_manager).get(url("decision", waiting)).content.decode()
-    assert f'href="/cases/{waiting.pk}/"' in html
+    assert f'href="{reverse("cases:detail", args=[waiting.pk])}"' in html
 
 
 def test_a_costed_plan_shows_each_line_and_the_total(

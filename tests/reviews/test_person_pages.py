@@ -8,9 +8,8 @@ pence, rounded half up).
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-import ras.urls
 from allocations.budgets import assessment_submit_and_price
 from questionnaires.services import answer_save, person_for_service_user
 from reviews.models import BudgetDecision, DecisionEvent
@@ -25,35 +24,7 @@ from tests.reviews.person_cast import (  # noqa: F401 - fixtures
     sams_daughter,
 )
 
-# Mounted where ras/urls.py will mount them.
-urlpatterns = [
-    *(
-        pattern
-        for pattern in ras.urls.urlpatterns
-        if getattr(pattern, "namespace", None) != "your-budget"
-    ),
-    path("your-budget/", include("reviews.urls.person")),
-]
-handler403 = ras.urls.handler403
-handler404 = ras.urls.handler404
-handler500 = ras.urls.handler500
-
-
-class WithoutTheJourney:
-    """The same pages where the self-assessment journey and its confirmation are not mounted."""
-
-    urlpatterns = [
-        *(
-            pattern
-            for pattern in urlpatterns
-            if getattr(pattern, "namespace", None) not in {"saq", "assessment-budget"}
-        ),
-    ]
-    handler403 = ras.urls.handler403
-    handler404 = ras.urls.handler404
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 STAFF = ["social_worker", "team_manager", "panel_member", "finance_lead", "administrator"]
 STRANGERS = ["second_service_user", "other_representative"]
@@ -187,15 +158,6 @@ def test_an_indicative_budget_links_to_how_it_was_worked_out(
     assert f'href="{confirmation}">How the indicative budget was worked out' in text
     assert "Ask us to look again at this decision" not in text
     assert "Nothing has been decided yet." in text
-
-
-def test_the_explanation_is_linked_only_where_it_is_mounted(
-    settings, client_for, service_user, decision
-) -> None:
-    settings.ROOT_URLCONF = WithoutTheJourney
-    text = page_text(client_for(service_user).get(decision_url(decision)))
-    assert "£4,980.00 a year: the starting point" in text
-    assert "How the indicative budget was worked out" not in text
 
 
 def test_a_request_with_a_manager_says_so_with_the_amount_and_reasons(
