@@ -61,6 +61,9 @@ VARIATIONS, TIMELINESS = "variations", "timeliness"
 # financial year (None for all dates).
 Scope = tuple[str, int | None, datetime.date | None]
 
+# Keys are grouped in the "C" collation (a byte sort, several times faster than the language's);
+# labels, which set the order of rows, keep the database's, as the live statements do.
+
 # The financial year (from 1 April) of a local date.
 _YEAR_START = "(date_trunc('year', {day} - interval '3 months') + interval '3 months')::date"
 
@@ -117,7 +120,10 @@ def _variations_fill() -> dict[Scope, dict[str, Any]]:
         cursor.execute("DROP TABLE IF EXISTS variation_facts")
         cursor.execute(
             f"""CREATE TEMPORARY TABLE variation_facts ON COMMIT DROP AS {cte}
-            SELECT *, {_YEAR_START.format(day="signed_off_on")} AS year_start FROM decided
+            SELECT decision_id, assessment_id, client_group_code COLLATE "C" AS client_group_code,
+                   team_id, route, variation_pence, variation_bp,
+                   {_YEAR_START.format(day="signed_off_on")} AS year_start
+              FROM decided
             """,  # noqa: S608 - built from constants, values as parameters
             params,
         )
@@ -173,8 +179,8 @@ _BREAKDOWNS = (
         "by_client_group",
         "client_group",
         "f.client_group_code",
-        "coalesce(max(g.name), f.client_group_code)",
-        "LEFT JOIN allocations_clientgroup g ON g.code = f.client_group_code",
+        'coalesce(max(g.name), f.client_group_code COLLATE "default")',
+        'LEFT JOIN allocations_clientgroup g ON g.code = f.client_group_code COLLATE "default"',
         "f.client_group_code, CUBE (f.team_id, f.year_start)",
     ),
     (
@@ -289,15 +295,15 @@ def _variations_of(found: dict[str, Any] | None) -> VariationFigures:
 # -- Timeliness -----------------------------------------------------------------------------
 
 _MEASURE_DURATIONS = " UNION ALL ".join(
-    f"""SELECT '{measure.slug}'::text AS measure, {measure.seconds_per_unit} AS unit,
-               client_group_code, team_id, (ended_at AT TIME ZONE 'Europe/London') AS local_end,
-               seconds
+    f"""SELECT '{measure.slug}'::text COLLATE "C" AS measure, {measure.seconds_per_unit} AS unit,
+               client_group_code COLLATE "C" AS client_group_code, team_id,
+               (ended_at AT TIME ZONE 'Europe/London') AS local_end, seconds
           FROM ({measure.durations_sql}) d"""  # noqa: S608 - built from constants
     for measure in MEASURES
 )
 _TIMELINESS_FACTS = f"""
 CREATE TEMPORARY TABLE timeliness_facts ON COMMIT DROP AS
-SELECT m.*, to_char(m.local_end, 'YYYY-MM') AS month,
+SELECT m.*, date_trunc('month', m.local_end)::date AS month,
        {_YEAR_START.format(day="m.local_end::date")} AS year_start
   FROM ({_MEASURE_DURATIONS}) m
 """  # noqa: S608 - built from constants
@@ -319,7 +325,7 @@ def _timeliness_fill(today: datetime.date) -> dict[Scope, dict[str, Any]]:
         cursor.execute(
             f"""
             CREATE TEMPORARY TABLE overdue_facts ON COMMIT DROP AS
-            SELECT a.client_group_code, u.team_id,
+            SELECT a.client_group_code COLLATE "C" AS client_group_code, u.team_id,
                    {_YEAR_START.format(day="d.next_review_due")} AS year_start,
                    (%s::date - d.next_review_due) AS days
             FROM reviews_budgetdecision d
@@ -338,7 +344,7 @@ def _timeliness_fill(today: datetime.date) -> dict[Scope, dict[str, Any]]:
     percentiles = _PERCENTILES.format(column="f.seconds", unit="max(f.unit)")
     for row in _grouped(
         f"""
-        SELECT {_SCOPE_COLUMNS}, f.measure, f.month, {percentiles}
+        SELECT {_SCOPE_COLUMNS}, f.measure, to_char(f.month, 'YYYY-MM'), {percentiles}
         FROM timeliness_facts f
         GROUP BY f.measure, f.month, CUBE (f.client_group_code, f.team_id, f.year_start)
         ORDER BY f.month
