@@ -16,10 +16,14 @@ times each (after one warm-up round), in the same run:
   run, work out every figure into a snapshot, swap it in), in the benchmark's own process;
 - the pages as the server makes them, reading the snapshot (Django's test client, signed in as
   a finance lead: form, selectors, template): the dashboard with no filters, for one team and
-  one financial year, and its bands and outliers CSVs; the variations and timeliness pages; the
-  open data page and CSV;
-- the dashboard for dates the snapshot does not hold (worked out live, as the page says), and
-  the live selectors the snapshot replaces, for comparison.
+  one financial year, and its bands and outliers CSVs; the variations and timeliness pages with
+  no filters and for one client group, team and financial year, and the figures API for the
+  same; the open data page and CSV;
+- the part of the build that works out the variations and timeliness figures of every scope
+  (run again in a transaction that is rolled back);
+- the dashboard, the variations and the timeliness pages for dates the snapshot does not hold
+  (worked out live, as the pages say), and the live selectors the snapshot replaces, for
+  comparison.
 
 The median of the rounds is reported with its ratio to the COUNT(*), in bench/results/equity.md.
 """
@@ -134,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test import Client
     from django.utils import timezone
 
@@ -144,8 +148,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from ras.accounts.services import user_create
     from reviews.equity import EquityFilters, equity_bands, equity_dots, equity_outliers
     from reviews.equity_snapshot import financial_year, financial_year_start
-    from reviews.figures_snapshot import figures_snapshot_build, figures_snapshot_claim
-    from reviews.models import FiguresSnapshot, SnapshotState
+    from reviews.figure_scopes import figure_scopes_snapshot_fill
+    from reviews.figures_snapshot import (
+        BUILD_WORK_MEM,
+        figures_snapshot_build,
+        figures_snapshot_claim,
+    )
+    from reviews.models import FigureScopeSnapshot, FiguresSnapshot, SnapshotState
+    from reviews.timeliness import timeliness_figures
+    from reviews.variation_figures import FigureFilters, variation_figures
 
     call_command("migrate", verbosity=0)
     questionnaire, tables, staff = reference_data_ensure()
@@ -190,6 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     finance_lead = User.objects.get(email="bench.finance@example.org")
     client = Client()
     client.force_login(finance_lead)
+    # Staff sign in in two steps: the finance lead has an authenticator app and has taken it.
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=finance_lead, name="Bench app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
     def fetch(address: str) -> Callable[[], None]:
         def get() -> None:
@@ -205,6 +224,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise SystemExit("A figures run is already under way in this database.")
         figures_snapshot_build(snapshot_id=claimed.pk)
 
+    class RolledBack(Exception):
+        """Undoes the figures worked out again, leaving the snapshot as the build wrote it."""
+
+    def scopes_fill() -> None:
+        snapshot = FiguresSnapshot.objects.filter(state=SnapshotState.COMPLETE).latest("as_at")
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+                    cursor.execute(f"SET LOCAL work_mem = '{BUILD_WORK_MEM}'")
+                FigureScopeSnapshot.objects.filter(snapshot=snapshot).delete()
+                figure_scopes_snapshot_fill(snapshot_id=snapshot.pk, today=timezone.localdate())
+                raise RolledBack
+        except RolledBack:
+            pass
+
     everyone = EquityFilters()
     rows = count_rows()
     outliers = len(equity_outliers(everyone))
@@ -215,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"&signed_off_to={year.last_day}"
     )
     other_dates = "/equity/?signed_off_from=2000-01-01"
+    one_scope = (
+        f"?client_group=older-people&team={team.pk if team else ''}"
+        f"&date_from={year.first_day}&date_to={year.last_day}"
+    )
+    figures_other_dates = "?date_from=2000-01-01"
     measured: list[tuple[str, float, list[float]]] = []
     for name, work in (
         ("`COUNT(*)` of the decided budgets (floor)", count_rows),
@@ -225,12 +265,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("CSV `/equity/outliers.csv` (server time)", fetch("/equity/outliers.csv")),
         ("page `/figures/variations/` (no filters)", fetch("/figures/variations/")),
         ("page `/figures/timeliness/` (no filters)", fetch("/figures/timeliness/")),
+        (
+            f"page `/figures/variations/`, one client group, team and {year.label}",
+            fetch(f"/figures/variations/{one_scope}"),
+        ),
+        (
+            f"page `/figures/timeliness/`, one client group, team and {year.label}",
+            fetch(f"/figures/timeliness/{one_scope}"),
+        ),
+        ("API `/api/figures/variations/` (no filters)", fetch("/api/figures/variations/")),
+        ("API `/api/figures/timeliness/` (no filters)", fetch("/api/figures/timeliness/")),
+        ("API variations, the same one scope", fetch(f"/api/figures/variations/{one_scope}")),
+        ("API timeliness, the same one scope", fetch(f"/api/figures/timeliness/{one_scope}")),
+        ("build, variations and timeliness of every scope only", scopes_fill),
         ("page `/open-data/`", fetch("/open-data/")),
         ("CSV `/open-data/personal-budgets.csv`", fetch("/open-data/personal-budgets.csv")),
         ("page `/equity/` for other dates (worked out live)", fetch(other_dates)),
         ("live `equity_bands` (what the snapshot replaces)", lambda: equity_bands(everyone)),
         ("live `equity_outliers`", lambda: equity_outliers(everyone)),
         ("live `equity_dots`", lambda: equity_dots(everyone)),
+        (
+            "page `/figures/variations/` for other dates (worked out live)",
+            fetch(f"/figures/variations/{figures_other_dates}"),
+        ),
+        (
+            "page `/figures/timeliness/` for other dates (worked out live)",
+            fetch(f"/figures/timeliness/{figures_other_dates}"),
+        ),
+        ("live `variation_figures`, no filters", lambda: variation_figures(FigureFilters())),
+        (
+            "live `timeliness_figures`, no filters",
+            lambda: timeliness_figures(FigureFilters(), today=timezone.localdate()),
+        ),
     ):
         print(f"Timing {name} ...", flush=True)
         median, seconds = timed(arguments.rounds, work)
@@ -253,7 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" plus a referral to a manager for four in five varied cases) in {events_seconds:.0f} s."
         f" {outliers:,} people are outliers. A snapshot holds"
         f" {snapshot.scopes.count()} scopes of the dashboard (all teams and each team, all dates"
-        f" and each financial year).",
+        f" and each financial year) and"
+        f" {FigureScopeSnapshot.objects.filter(snapshot=snapshot).count() // 2} scopes of the"
+        " variations and timeliness pages (all and each client group, team and financial year).",
         "",
         f"Median of {arguments.rounds} rounds after one warm-up, all client groups; the ratio is"
         " to the `COUNT(*)` of the same rows in the same run.",

@@ -1,25 +1,17 @@
-"""The tables of the variations and timeliness pages, worked out from the figures' selectors.
+"""The tables of the variations and timeliness pages, laid out from their figures.
 
-Shared by the pages, their downloads and the precomputed snapshot of the unfiltered figures
-(`reviews.figures_snapshot`), which stores each table as it is here and gives it back the same.
+Shared by the pages and their downloads; the figures come from the snapshot or are worked out
+now (`reviews.figure_scopes`).
 """
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from ras.exports import Cell
-from reviews.models import FiguresSnapshot, FigureTableSnapshot, SnapshotState
-from reviews.timeliness import MEASURES, overdue_reviews, timeliness
-from reviews.variation_figures import (
-    FigureFilters,
-    domain_differences,
-    route_shares,
-    variation_breakdown,
-    variation_size,
-)
+from reviews.timeliness import TimelinessFigures, timeliness_figures
+from reviews.variation_figures import FigureFilters, VariationFigures, variation_figures
 
 VARIATIONS, TIMELINESS = "variations", "timeliness"
 FIGURE_PAGES = (VARIATIONS, TIMELINESS)
@@ -62,9 +54,9 @@ def _cell(value: Any) -> Cell:
     return value if isinstance(value, int | str) else str(value)
 
 
-def variation_tables(filters: FigureFilters) -> list[FigureTable]:
-    shares = route_shares(filters)
-    size = variation_size(filters)
+def variation_tables(figures: VariationFigures) -> list[FigureTable]:
+    shares = figures.routes
+    size = figures.size
     routes = FigureTable(
         "routes",
         "How cases were decided",
@@ -114,18 +106,31 @@ def variation_tables(filters: FigureFilters) -> list[FigureTable]:
                     row.median_variation_pence,
                     row.median_variation_bp,
                 ]
-                for row in variation_breakdown(filters, by=slug)
+                for row in rows
             ],
         )
-        for slug, title, heading, caption in (
+        for slug, rows, title, heading, caption in (
             (
                 "reason",
+                figures.by_reason,
                 "By reason",
                 "Reason",
                 "A case with several reasons counts under each. Medians over varied cases.",
             ),
-            ("team", "By team", "Team", "The social worker's team. Medians over varied cases."),
-            ("client_group", "By client group", "Client group", "Medians over varied cases."),
+            (
+                "team",
+                figures.by_team,
+                "By team",
+                "Team",
+                "The social worker's team. Medians over varied cases.",
+            ),
+            (
+                "client_group",
+                figures.by_client_group,
+                "By client group",
+                "Client group",
+                "Medians over varied cases.",
+            ),
         )
     ]
     domains = FigureTable(
@@ -147,16 +152,20 @@ def variation_tables(filters: FigureFilters) -> list[FigureTable]:
                 row.assessments_with_worker_view,
                 row.share_bp,
             ]
-            for row in domain_differences(filters)
+            for row in figures.domains
         ],
     )
     return [routes, sizes, *breakdowns, domains]
 
 
-def timeliness_tables(filters: FigureFilters, *, today: datetime.date) -> list[FigureTable]:
+def timeliness_tables(figures: TimelinessFigures) -> list[FigureTable]:
     tables = []
-    for measure in MEASURES:
-        for by, heading in (("month", "Month"), ("team", "Team")):
+    for measure_figures in figures.measures:
+        measure = measure_figures.measure
+        for by, heading, rows in (
+            ("month", "Month", measure_figures.by_month),
+            ("team", "Team", measure_figures.by_team),
+        ):
             tables.append(
                 FigureTable(
                     f"{measure.slug}-by-{by}",
@@ -168,10 +177,7 @@ def timeliness_tables(filters: FigureFilters, *, today: datetime.date) -> list[F
                         Column(f"Median ({measure.unit})", NUMBER),
                         Column(f"90th percentile ({measure.unit})", NUMBER),
                     ],
-                    [
-                        [row.label, row.cases, row.median, row.percentile_90]
-                        for row in timeliness(measure, filters, by=by)
-                    ],
+                    [[row.label, row.cases, row.median, row.percentile_90] for row in rows],
                 )
             )
     tables.append(
@@ -187,7 +193,7 @@ def timeliness_tables(filters: FigureFilters, *, today: datetime.date) -> list[F
             ],
             [
                 [row.label, row.overdue, row.median_days_overdue, row.percentile_90_days_overdue]
-                for row in overdue_reviews(filters, today=today)
+                for row in figures.overdue
             ],
         )
     )
@@ -197,52 +203,5 @@ def timeliness_tables(filters: FigureFilters, *, today: datetime.date) -> list[F
 def figure_tables(page: str, filters: FigureFilters, *, today: datetime.date) -> list[FigureTable]:
     """The tables of `page` ("variations" or "timeliness") for `filters`, worked out now."""
     if page == VARIATIONS:
-        return variation_tables(filters)
-    return timeliness_tables(filters, today=today)
-
-
-def figure_tables_snapshot_fill(*, snapshot_id: int, today: datetime.date) -> None:
-    """Stores every table of both pages with no filters in snapshot `snapshot_id`, inside the
-    caller's transaction."""
-    FigureTableSnapshot.objects.bulk_create(
-        FigureTableSnapshot(
-            snapshot_id=snapshot_id,
-            page=page,
-            position=position,
-            slug=table.slug,
-            title=table.title,
-            caption=table.caption,
-            columns=[[column.heading, column.kind] for column in table.columns],
-            rows=[list(row) for row in table.rows],
-        )
-        for page in FIGURE_PAGES
-        for position, table in enumerate(figure_tables(page, FigureFilters(), today=today))
-    )
-
-
-def _decoded(value: Any, kind: str) -> Any:
-    """JSON keeps a Decimal as text: a number column gets it back as a Decimal."""
-    return Decimal(value) if kind == NUMBER and value is not None else value
-
-
-def figure_tables_snapshot_read(snapshot: FiguresSnapshot, page: str) -> list[FigureTable]:
-    """The tables of `page` with no filters, as the snapshot holds them."""
-    tables = []
-    stored_tables = FigureTableSnapshot.objects.filter(snapshot=snapshot, page=page)
-    for stored in stored_tables.order_by("position"):
-        columns = [Column(heading, kind) for heading, kind in stored.columns]
-        rows = [
-            [_decoded(value, column.kind) for column, value in zip(columns, row, strict=True)]
-            for row in stored.rows
-        ]
-        tables.append(FigureTable(stored.slug, stored.title, stored.caption, columns, rows))
-    return tables
-
-
-def figure_tables_snapshot_latest(page: str, *, today: datetime.date) -> FiguresSnapshot | None:
-    """The newest complete snapshot that can stand for `page` with no filters today. Reviews
-    overdue count from the day the figures were worked out, so timeliness needs today's."""
-    snapshots = FiguresSnapshot.objects.filter(state=SnapshotState.COMPLETE)
-    if page == TIMELINESS:
-        snapshots = snapshots.filter(figures_date=today)
-    return snapshots.order_by("-as_at", "-id").first()
+        return variation_tables(variation_figures(filters))
+    return timeliness_tables(timeliness_figures(filters, today=today))

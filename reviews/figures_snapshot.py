@@ -1,7 +1,8 @@
 """Precomputed figures: claiming a run, working it out, and saying how fresh the figures are.
 
 A snapshot holds the equity dashboard's figures for every team and financial year, the open
-data, and the tables of the variations and timeliness pages with no filters.
+data, and the variations and timeliness figures for every client group, team and financial
+year.
 
 A run is a `FiguresSnapshot` row. Celery beat starts one every ``FIGURES_REFRESH_MINUTES``
 (task `reviews.refresh_figures`), and a manager or finance lead can ask for one now
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from reviews.equity import outlier_iqr_multiple, points_band_width
 from reviews.equity_snapshot import equity_snapshot_fill
-from reviews.figure_tables import figure_tables_snapshot_fill
+from reviews.figure_scopes import figure_scopes_snapshot_fill
 from reviews.models import PENDING_SNAPSHOT_STATES, FiguresSnapshot, SnapshotState
 from reviews.open_data import open_data_snapshot_fill
 
@@ -141,7 +142,7 @@ def figures_snapshot_build(
                 snapshot_id=snapshot_id, today=day, tz=settings.TIME_ZONE
             )
             before = open_data_snapshot_fill(snapshot_id=snapshot_id, today=day)
-            figure_tables_snapshot_fill(snapshot_id=snapshot_id, today=day)
+            figure_scopes_snapshot_fill(snapshot_id=snapshot_id, today=day)
             completed = FiguresSnapshot.objects.filter(
                 pk=snapshot_id, state=SnapshotState.BUILDING
             ).update(

@@ -452,25 +452,29 @@ class OpenDataSnapshotRow(models.Model):
         return f"{self.client_group_code} from {self.quarter_start} in snapshot {self.snapshot_id}"
 
 
-class FigureTableSnapshot(models.Model):
-    """One table of the variations or timeliness page, with no filters, as a snapshot holds it:
-    its headings and kinds of column, and its rows as JSON."""
+class FigureScopeSnapshot(models.Model):
+    """The figures of the variations or timeliness page for one set of filters, as a snapshot
+    holds them: a client group (or all, blank), a team (or all) and a financial year (or all
+    dates). The figures are JSON, laid out as `reviews.figure_scopes` writes and reads them."""
 
     snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.CASCADE, related_name="+")
     page = models.CharField(max_length=20)
-    position = models.PositiveSmallIntegerField()
-    slug = models.SlugField(max_length=60)
-    title = models.CharField(max_length=200)
-    caption = models.TextField()
-    columns = models.JSONField()
-    rows = models.JSONField(encoder=DjangoJSONEncoder)
+    client_group_code = models.CharField(max_length=40, blank=True)
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    date_from = models.DateField(null=True, blank=True)
+    date_to = models.DateField(null=True, blank=True)
+    figures = models.JSONField(encoder=DjangoJSONEncoder)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
-                fields=["snapshot", "page", "position"], name="one_figure_table_per_place"
+                fields=["snapshot", "page", "client_group_code", "team", "date_from", "date_to"],
+                nulls_distinct=False,
+                name="one_figure_scope_per_filters",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.page} {self.slug} in snapshot {self.snapshot_id}"
+        return f"{self.page} scope {self.pk} in snapshot {self.snapshot_id}"

@@ -186,3 +186,38 @@ def overdue_reviews(filters: FigureFilters, *, today: date) -> list[OverdueRow]:
         OverdueRow(str(row[0]), str(row[1]), row[2], _decimal(row[3]), _decimal(row[4]))
         for row in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureFigures:
+    slug: str
+    by_month: list[TimelinessRow]
+    by_team: list[TimelinessRow]
+
+    @property
+    def measure(self) -> Measure:
+        return MEASURES_BY_SLUG[self.slug]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinessFigures:
+    """Everything the timeliness page, its downloads and the API show for one set of filters:
+    each measure in the order of `MEASURES`, then the reviews overdue."""
+
+    measures: list[MeasureFigures]
+    overdue: list[OverdueRow]
+
+
+def timeliness_figures(filters: FigureFilters, *, today: date) -> TimelinessFigures:
+    """Every figure of the timeliness page for `filters`, worked out now."""
+    return TimelinessFigures(
+        measures=[
+            MeasureFigures(
+                measure.slug,
+                by_month=timeliness(measure, filters, by="month"),
+                by_team=timeliness(measure, filters, by="team"),
+            )
+            for measure in MEASURES
+        ],
+        overdue=overdue_reviews(filters, today=today),
+    )

@@ -97,7 +97,19 @@ class DomainDifference:
     share_bp: int | None
 
 
-def _decided_cte(filters: FigureFilters) -> tuple[str, list[Any]]:
+@dataclass(frozen=True, slots=True)
+class VariationFigures:
+    """Everything the variations page, its downloads and the API show for one set of filters."""
+
+    routes: RouteShares
+    size: VariationSize
+    by_reason: list[BreakdownRow]
+    by_team: list[BreakdownRow]
+    by_client_group: list[BreakdownRow]
+    domains: list[DomainDifference]
+
+
+def decided_cases_cte(filters: FigureFilters) -> tuple[str, list[Any]]:
     """The decided cases in scope with their route, as a WITH clause and its parameters."""
     conditions = ["d.state IN ('agreed', 'varied')", "d.final_annual_pence IS NOT NULL"]
     params: list[Any] = [list(OUTSIDE_ACTIONS)]
@@ -118,6 +130,7 @@ def _decided_cte(filters: FigureFilters) -> tuple[str, list[Any]]:
             SELECT d.id AS decision_id, d.assessment_id, a.client_group_code, u.team_id,
                    d.indicative_annual_pence AS indicative_pence,
                    d.final_annual_pence AS final_pence,
+                   (d.signed_off_at AT TIME ZONE 'Europe/London')::date AS signed_off_on,
                    d.final_annual_pence - d.indicative_annual_pence AS variation_pence,
                    CASE WHEN d.indicative_annual_pence > 0 THEN
                        10000.0 * (d.final_annual_pence - d.indicative_annual_pence)
@@ -152,13 +165,13 @@ def _int(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _bp(count: int, total: int) -> int | None:
+def basis_points(count: int, total: int) -> int | None:
     return None if not total else (2 * count * 10_000 + total) // (2 * total)
 
 
 def route_shares(filters: FigureFilters) -> RouteShares:
     """How many decided cases went each way."""
-    cte, params = _decided_cte(filters)
+    cte, params = decided_cases_cte(filters)
     ((decided, at_indicative, within, outside),) = _rows(
         cte  # noqa: S608 - built from constants, values as parameters
         + """
@@ -186,7 +199,7 @@ _SIZE_COLUMNS = """
 
 def variation_size(filters: FigureFilters) -> VariationSize:
     """Quartiles of final − indicative (pence, and basis points of the indicative figure)."""
-    cte, params = _decided_cte(filters)
+    cte, params = decided_cases_cte(filters)
     sql = cte + f"SELECT {_SIZE_COLUMNS} FROM decided WHERE variation_pence <> 0"  # noqa: S608 - built from constants, values as parameters
     ((count, *figures),) = _rows(sql, params)
     return VariationSize(count, *(_int(value) for value in figures))
@@ -225,7 +238,7 @@ def variation_breakdown(filters: FigureFilters, *, by: str) -> list[BreakdownRow
     group's cases whose final budget differs from the indicative one.
     """
     extra_cte, key, label, join = _GROUPINGS[by]
-    cte, params = _decided_cte(filters)
+    cte, params = decided_cases_cte(filters)
     rows = _rows(
         cte  # noqa: S608 - built from constants, values as parameters
         + extra_cte
@@ -252,7 +265,7 @@ def variation_breakdown(filters: FigureFilters, *, by: str) -> list[BreakdownRow
             at_indicative=row[3],
             within_authority=row[4],
             outside=row[5],
-            outside_bp=_bp(row[5], row[2]),
+            outside_bp=basis_points(row[5], row[2]),
             median_variation_pence=_int(row[6]),
             median_variation_bp=_int(row[7]),
         )
@@ -267,7 +280,7 @@ def domain_differences(filters: FigureFilters) -> list[DomainDifference]:
     of questions answered differently, and the share of those assessments with at least one
     difference in the domain. Most differing domains first.
     """
-    cte, params = _decided_cte(filters)
+    cte, params = decided_cases_cte(filters)
     rows = _rows(
         cte  # noqa: S608 - built from constants, values as parameters
         + """
@@ -299,7 +312,19 @@ def domain_differences(filters: FigureFilters) -> list[DomainDifference]:
             differing_answers=row[2],
             assessments_differing=row[3],
             assessments_with_worker_view=row[4],
-            share_bp=_bp(row[3], row[4]),
+            share_bp=basis_points(row[3], row[4]),
         )
         for row in rows
     ]
+
+
+def variation_figures(filters: FigureFilters) -> VariationFigures:
+    """Every figure of the variations page for `filters`, worked out now."""
+    return VariationFigures(
+        routes=route_shares(filters),
+        size=variation_size(filters),
+        by_reason=variation_breakdown(filters, by="reason"),
+        by_team=variation_breakdown(filters, by="team"),
+        by_client_group=variation_breakdown(filters, by="client_group"),
+        domains=domain_differences(filters),
+    )

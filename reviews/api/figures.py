@@ -4,6 +4,10 @@ Team managers and finance leads only (anyone else, and anonymous callers, get 40
 filters as the pages, in the query string: client_group (code), team (id), date_from, date_to
 (YYYY-MM-DD); a bad filter answers 400 keyed by field. Money is in pence, shares and percentage
 variations in basis points, times in days (the indicative budget in hours) to one decimal place.
+
+The figures come from the latest snapshot when it holds the filters (any client group, any team,
+all dates or exactly a financial year), with `as_at` the moment they are from; other filters are
+worked out now, with `as_at` null.
 """
 
 from dataclasses import asdict
@@ -19,14 +23,8 @@ from rest_framework.views import APIView
 
 from ras.accounts.permissions import has_any_role
 from ras.accounts.roles import Role
-from reviews.timeliness import MEASURES, overdue_reviews, timeliness
-from reviews.variation_figures import (
-    FigureFilters,
-    domain_differences,
-    route_shares,
-    variation_breakdown,
-    variation_size,
-)
+from reviews.figure_scopes import timeliness_figures_read, variation_figures_read
+from reviews.variation_figures import FigureFilters
 
 
 class IsManagerOrFinanceLead(BasePermission):
@@ -102,6 +100,9 @@ class DomainDifferenceSerializer(serializers.Serializer[Any]):
 
 
 class VariationFiguresSerializer(serializers.Serializer[Any]):
+    as_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the figures are from; null when worked out now."
+    )
     routes = RouteSharesSerializer()
     size = VariationSizeSerializer()
     by_reason = VariationBreakdownSerializer(many=True)
@@ -139,6 +140,9 @@ class OverdueReviewsSerializer(serializers.Serializer[Any]):
 
 
 class TimelinessFiguresSerializer(serializers.Serializer[Any]):
+    as_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the figures are from; null when worked out now."
+    )
     measures = TimelinessMeasureSerializer(many=True)
     overdue_reviews = OverdueReviewsSerializer(many=True)
 
@@ -154,22 +158,21 @@ class VariationFiguresView(APIView):
 
     @extend_schema(parameters=[FigureFilterSerializer], responses=VariationFiguresSerializer)
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
-        shares = route_shares(filters)
+        found, snapshot = variation_figures_read(_filters(request), today=timezone.localdate())
+        shares = found.routes
         figures = {
+            "as_at": snapshot.as_at if snapshot else None,
             "routes": {
                 **asdict(shares),
                 "at_indicative_bp": shares.at_indicative_bp,
                 "within_authority_bp": shares.within_authority_bp,
                 "outside_bp": shares.outside_bp,
             },
-            "size": asdict(variation_size(filters)),
-            "by_reason": [asdict(row) for row in variation_breakdown(filters, by="reason")],
-            "by_team": [asdict(row) for row in variation_breakdown(filters, by="team")],
-            "by_client_group": [
-                asdict(row) for row in variation_breakdown(filters, by="client_group")
-            ],
-            "domains": [asdict(row) for row in domain_differences(filters)],
+            "size": asdict(found.size),
+            "by_reason": [asdict(row) for row in found.by_reason],
+            "by_team": [asdict(row) for row in found.by_team],
+            "by_client_group": [asdict(row) for row in found.by_client_group],
+            "domains": [asdict(row) for row in found.domains],
         }
         return Response(VariationFiguresSerializer(figures).data)
 
@@ -179,20 +182,19 @@ class TimelinessFiguresView(APIView):
 
     @extend_schema(parameters=[FigureFilterSerializer], responses=TimelinessFiguresSerializer)
     def get(self, request: Request) -> Response:
-        filters = _filters(request)
+        found, snapshot = timeliness_figures_read(_filters(request), today=timezone.localdate())
         figures = {
+            "as_at": snapshot.as_at if snapshot else None,
             "measures": [
                 {
                     "slug": measure.slug,
-                    "title": measure.title,
-                    "unit": measure.unit,
-                    "by_month": [asdict(row) for row in timeliness(measure, filters, by="month")],
-                    "by_team": [asdict(row) for row in timeliness(measure, filters, by="team")],
+                    "title": measure.measure.title,
+                    "unit": measure.measure.unit,
+                    "by_month": [asdict(row) for row in measure.by_month],
+                    "by_team": [asdict(row) for row in measure.by_team],
                 }
-                for measure in MEASURES
+                for measure in found.measures
             ],
-            "overdue_reviews": [
-                asdict(row) for row in overdue_reviews(filters, today=timezone.localdate())
-            ],
+            "overdue_reviews": [asdict(row) for row in found.overdue],
         }
         return Response(TimelinessFiguresSerializer(figures).data)

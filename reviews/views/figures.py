@@ -18,13 +18,13 @@ from ras.accounts.models import Team
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
 from ras.exports import csv_text, xlsx_bytes
+from reviews.figure_scopes import timeliness_figures_read, variation_figures_read
 from reviews.figure_tables import (
     TIMELINESS,
     VARIATIONS,
     FigureTable,
-    figure_tables,
-    figure_tables_snapshot_latest,
-    figure_tables_snapshot_read,
+    timeliness_tables,
+    variation_tables,
 )
 from reviews.figures_snapshot import figures_freshness
 from reviews.models import FiguresSnapshot
@@ -80,14 +80,14 @@ class FigureFilterForm(forms.Form):
 def _tables_read(
     page: str, filters: FigureFilters
 ) -> tuple[list[FigureTable], FiguresSnapshot | None]:
-    """The page's tables: the snapshot's when there are no filters and one stands for today,
-    else worked out now; with the snapshot they came from (None when worked out now)."""
+    """The page's tables: the snapshot's when it holds these filters, else worked out now; with
+    the snapshot they came from (None when worked out now)."""
     today = timezone.localdate()
-    if filters == FigureFilters():
-        snapshot = figure_tables_snapshot_latest(page, today=today)
-        if snapshot is not None:
-            return figure_tables_snapshot_read(snapshot, page), snapshot
-    return figure_tables(page, filters, today=today), None
+    if page == VARIATIONS:
+        variations, snapshot = variation_figures_read(filters, today=today)
+        return variation_tables(variations), snapshot
+    timeliness, snapshot = timeliness_figures_read(filters, today=today)
+    return timeliness_tables(timeliness), snapshot
 
 
 def _page(request: HttpRequest, *, page: str) -> HttpResponse:

@@ -25,14 +25,12 @@ from reviews.equity_snapshot import (
     financial_year,
     financial_year_start,
 )
-from reviews.figure_tables import (
-    FIGURE_PAGES,
-    TIMELINESS,
-    VARIATIONS,
-    figure_tables,
-    figure_tables_snapshot_latest,
-    figure_tables_snapshot_read,
+from reviews.figure_scopes import (
+    figure_scopes_snapshot_latest,
+    timeliness_figures_read,
+    variation_figures_read,
 )
+from reviews.figure_tables import TIMELINESS, VARIATIONS, figure_tables
 from reviews.figures_snapshot import (
     SnapshotLost,
     figures_snapshot_build,
@@ -56,7 +54,8 @@ from reviews.open_data import (
     open_data_snapshot_fill,
     open_data_snapshot_latest,
 )
-from reviews.variation_figures import FigureFilters
+from reviews.timeliness import timeliness_figures
+from reviews.variation_figures import FigureFilters, variation_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -369,26 +368,59 @@ def test_nobody_reads_a_snapshot_while_it_is_being_written(
     assert equity_source(EquityFilters()).bands() == equity_bands(EquityFilters())
 
 
-def test_the_snapshot_holds_the_variation_and_timeliness_tables_with_no_filters(
+def test_the_snapshot_holds_the_live_variation_and_timeliness_figures_for_every_scope(
     history,
 ) -> None:
     snapshot = snapshot_made()
     today = timezone.localdate()
-    for page in FIGURE_PAGES:
-        live = figure_tables(page, FigureFilters(), today=today)
-        assert any(table.rows for table in live), page
-        assert figure_tables_snapshot_read(snapshot, page) == live, page
-        assert figure_tables_snapshot_latest(page, today=today) == snapshot
+    checked = 0
+    for equity_filters in every_filter(snapshot):
+        filters = FigureFilters(
+            client_group_code=equity_filters.client_group_code,
+            team_id=equity_filters.team_id,
+            date_from=equity_filters.signed_off_from,
+            date_to=equity_filters.signed_off_to,
+        )
+        variations, from_snapshot = variation_figures_read(filters, today=today)
+        assert from_snapshot == snapshot, filters
+        assert variations == variation_figures(filters), filters
+        timeliness, from_snapshot = timeliness_figures_read(filters, today=today)
+        assert from_snapshot == snapshot, filters
+        assert timeliness == timeliness_figures(filters, today=today), filters
+        checked += 1
+    teams, groups = 3, 4
+    assert checked == (teams + 1) * (len(equity_snapshot_periods(snapshot)) + 1) * (groups + 1)
+    everything = variation_figures(FigureFilters())
+    assert everything.routes.outside
+    assert everything.by_reason
+    assert everything.domains
+    assert any(row.key == "" for row in everything.by_team), "the worker with no team"
+    timeliness = timeliness_figures(FigureFilters(), today=today)
+    assert all(measure.by_month for measure in timeliness.measures)
+    assert timeliness.overdue
+
+
+def test_filters_the_snapshot_does_not_hold_are_worked_out_live(history) -> None:
+    snapshot_made()
+    today = timezone.localdate()
+    other_dates = FigureFilters(date_from=today.replace(day=1), date_to=today)
+    assert variation_figures_read(other_dates, today=today)[1] is None
+    assert timeliness_figures_read(other_dates, today=today)[1] is None
+    new_team = Team.objects.create(name="Made after the snapshot")
+    assert variation_figures_read(FigureFilters(team_id=new_team.pk), today=today)[1] is None
+    unknown_group = FigureFilters(client_group_code="not-a-group")
+    found, snapshot = variation_figures_read(unknown_group, today=today)
+    assert (found.routes.decided, snapshot) == (0, None)
 
 
 def test_timeliness_from_another_day_is_not_used_as_reviews_fall_overdue_daily(history) -> None:
     snapshot = snapshot_made()
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    assert figure_tables_snapshot_latest(TIMELINESS, today=tomorrow) is None
-    assert figure_tables_snapshot_latest(VARIATIONS, today=tomorrow) == snapshot
+    assert figure_scopes_snapshot_latest(TIMELINESS, today=tomorrow) is None
+    assert figure_scopes_snapshot_latest(VARIATIONS, today=tomorrow) == snapshot
 
 
-def test_the_figures_pages_read_the_snapshot_with_no_filters_and_say_so(
+def test_the_figures_pages_read_the_snapshot_for_its_scopes_and_say_so(
     history, client_for, team_manager
 ) -> None:
     snapshot = snapshot_made()
@@ -399,7 +431,15 @@ def test_the_figures_pages_read_the_snapshot_with_no_filters_and_say_so(
         assert f"Figures as at {when} (updated every hour)." in page, address
         everything = client.get(address, {"client_group": "", "team": ""}).content.decode()
         assert f"Figures as at {when}" in everything, "empty filters are no filters"
-        filtered = client.get(address, {"client_group": "older-people"}).content.decode()
+        group = client.get(address, {"client_group": "older-people"}).content.decode()
+        assert f"Figures as at {when}" in group, "a client group is ready-made"
+        year = financial_year(financial_year_start(timezone.localdate()))
+        this_year = {"team": "", "date_from": year.first_day, "date_to": year.last_day}
+        assert f"Figures as at {when}" in client.get(address, this_year).content.decode()
+        other_dates = {"date_from": year.first_day, "date_to": timezone.localdate()}
+        if year.last_day == other_dates["date_to"]:  # pragma: no cover - 31 March
+            other_dates["date_to"] = year.last_day - datetime.timedelta(days=1)
+        filtered = client.get(address, other_dates).content.decode()
         assert "These figures are for the filters you chose" in filtered, address
         assert "Figures as at" not in filtered
 
@@ -418,3 +458,32 @@ def test_a_figures_download_with_no_filters_reads_the_snapshot(
     (live_routes, *_) = figure_tables(VARIATIONS, FigureFilters(), today=timezone.localdate())
     assert live_routes.rows[0][1] == 0, "nobody is agreed at the indicative budget any more"
     assert b"Agreed at the indicative budget,0," not in routes_before
+
+
+def test_the_figures_api_reads_the_snapshot_and_says_when_it_is_from(
+    history, client_for, team_manager
+) -> None:
+    """After the run every case agreed is marked varied: the snapshot's figures stay as they
+    were, with the moment they are from; dates it does not hold are worked out now."""
+    snapshot = snapshot_made()
+    assert snapshot.as_at is not None
+    client = client_for(team_manager)
+    team = Team.objects.order_by("pk").first()
+    assert team is not None
+    scope = {"client_group": "older-people", "team": team.pk}
+    before = client.get("/api/figures/variations/", scope).json()
+    timeliness = client.get("/api/figures/timeliness/", scope).json()
+    BudgetDecision.objects.filter(state="agreed").update(state="varied")
+    after = client.get("/api/figures/variations/", scope).json()
+    assert after == before
+    assert before["as_at"] == timeliness["as_at"]
+    assert datetime.datetime.fromisoformat(before["as_at"]) == snapshot.as_at
+    assert [row["key"] for row in before["by_team"]] == [str(team.pk)]
+    assert [row["key"] for row in before["by_client_group"]] == ["older-people"]
+    today = timezone.localdate()
+    every_day = {**scope, "date_from": datetime.date(2000, 1, 1), "date_to": today}
+    live = client.get("/api/figures/variations/", every_day).json()
+    assert live["as_at"] is None
+    assert live["routes"]["decided"] == before["routes"]["decided"]
+    assert before["routes"]["at_indicative"] > 0
+    assert live["routes"]["at_indicative"] == 0, "worked out from the records as they are now"
