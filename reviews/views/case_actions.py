@@ -6,6 +6,7 @@ first. A form is offered only when the workflow allows the action from the case'
 one that is not goes back to the case page and says why.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,11 +27,12 @@ from reviews.forms import (
     ConfirmForm,
     ContributionForm,
     ReturnForm,
+    SeenStateForm,
     SupportPlanForm,
     VaryForm,
 )
-from reviews.models import BudgetDecision
-from reviews.selectors import case_actions, role_limits
+from reviews.models import BudgetDecision, DecisionEvent
+from reviews.selectors import CaseActions, case_actions, role_limits
 from reviews.services import (
     MoveNotAllowed,
     TransitionRefused,
@@ -63,20 +65,29 @@ def _render(
     )
 
 
-@records_access(AccessKind.CASE, subjects=decision_subject)
-@role_required(Role.SOCIAL_WORKER)
-def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
-    """Confirms the indicative budget as the final budget, signed off by the worker."""
+def _simple_move(
+    request: HttpRequest,
+    decision_id: int,
+    *,
+    action: Action,
+    offered: Callable[[CaseActions], bool],
+    what: str,
+    form_class: type[SeenStateForm],
+    template: str,
+    done: Callable[[BudgetDecision, DecisionEvent], str],
+) -> HttpResponse:
+    """One move of the workflow with reasons and nothing else: offered only when the case's
+    state allows it (`what` names it when not), then `done` says what happened."""
     user = signed_in_user(request)
     decision = decision_or_404(decision_id, user)
-    if request.method != "POST" and not case_actions(decision, user).agree:
-        return not_offered(request, decision, "agree the indicative budget")
-    form = ConfirmForm(_data(request), initial={"seen_state": decision.state})
+    if request.method != "POST" and not offered(case_actions(decision, user)):
+        return not_offered(request, decision, what)
+    form = form_class(_data(request), initial={"seen_state": decision.state})
     if form.is_bound and form.is_valid():
         try:
             event = decision_transition(
                 decision_id=decision.pk,
-                action=Action.AGREE,
+                action=action,
                 actor=user,
                 seen_state=form.seen(),
                 reasons=form.cleaned_data["reasons"],
@@ -86,13 +97,27 @@ def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
         except TransitionRefused as refusal:
             form.add_error(None, refusal.messages)
         else:
-            messages.success(
-                request,
-                f"You agreed {format_pounds(event.amount_after_pence or 0)} a year as the "
-                "final budget.",
-            )
+            messages.success(request, done(decision, event))
             return case_redirect(decision.pk)
-    return _render(request, "agree.html", decision, form=form)
+    return _render(request, template, decision, form=form)
+
+
+@records_access(AccessKind.CASE, subjects=decision_subject)
+@role_required(Role.SOCIAL_WORKER)
+def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Confirms the indicative budget as the final budget, signed off by the worker."""
+    return _simple_move(
+        request,
+        decision_id,
+        action=Action.AGREE,
+        offered=lambda actions: actions.agree,
+        what="agree the indicative budget",
+        form_class=ConfirmForm,
+        template="agree.html",
+        done=lambda decision, event: (
+            f"You agreed {format_pounds(event.amount_after_pence or 0)} a year as the final budget."
+        ),
+    )
 
 
 @records_access(AccessKind.CASE, subjects=decision_subject)
@@ -190,64 +215,38 @@ def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
 @role_required(Role.SOCIAL_WORKER)
 def return_to_person(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Returns the assessment to the person to change their answers, with a message."""
-    user = signed_in_user(request)
-    decision = decision_or_404(decision_id, user)
-    if request.method != "POST" and not case_actions(decision, user).return_to_person:
-        return not_offered(request, decision, "return the assessment to the person")
-    form = ReturnForm(_data(request), initial={"seen_state": decision.state})
-    if form.is_bound and form.is_valid():
-        try:
-            decision_transition(
-                decision_id=decision.pk,
-                action=Action.RETURN_TO_PERSON,
-                actor=user,
-                seen_state=form.seen(),
-                reasons=form.cleaned_data["reasons"],
-            )
-        except MoveNotAllowed as refusal:
-            return someone_decided_first(request, decision.pk, refusal)
-        except TransitionRefused as refusal:
-            form.add_error(None, refusal.messages)
-        else:
-            messages.success(
-                request,
-                f"You returned the assessment to {decision.person} with your message. "
-                "They can change their answers and send it again.",
-            )
-            return case_redirect(decision.pk)
-    return _render(request, "return.html", decision, form=form)
+    return _simple_move(
+        request,
+        decision_id,
+        action=Action.RETURN_TO_PERSON,
+        offered=lambda actions: actions.return_to_person,
+        what="return the assessment to the person",
+        form_class=ReturnForm,
+        template="return.html",
+        done=lambda decision, event: (
+            f"You returned the assessment to {decision.person} with your message. "
+            "They can change their answers and send it again."
+        ),
+    )
 
 
 @records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def start_review(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Starts a review of a final budget: the case goes back to the worker to decide again."""
-    user = signed_in_user(request)
-    decision = decision_or_404(decision_id, user)
-    if request.method != "POST" and not case_actions(decision, user).start_review:
-        return not_offered(request, decision, "start a review")
-    form = ConfirmForm(_data(request), initial={"seen_state": decision.state})
-    if form.is_bound and form.is_valid():
-        try:
-            decision_transition(
-                decision_id=decision.pk,
-                action=Action.START_REVIEW,
-                actor=user,
-                seen_state=form.seen(),
-                reasons=form.cleaned_data["reasons"],
-            )
-        except MoveNotAllowed as refusal:
-            return someone_decided_first(request, decision.pk, refusal)
-        except TransitionRefused as refusal:
-            form.add_error(None, refusal.messages)
-        else:
-            messages.success(
-                request,
-                "You started a review. The current budget stays in place until you agree, "
-                "vary or return it.",
-            )
-            return case_redirect(decision.pk)
-    return _render(request, "start_review.html", decision, form=form)
+    return _simple_move(
+        request,
+        decision_id,
+        action=Action.START_REVIEW,
+        offered=lambda actions: actions.start_review,
+        what="start a review",
+        form_class=ConfirmForm,
+        template="start_review.html",
+        done=lambda decision, event: (
+            "You started a review. The current budget stays in place until you agree, "
+            "vary or return it."
+        ),
+    )
 
 
 @records_access(AccessKind.CASE, subjects=decision_subject)
