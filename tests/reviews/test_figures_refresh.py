@@ -156,7 +156,10 @@ def test_a_page_for_other_dates_says_its_figures_are_worked_out_now(
         .get("/equity/", {"signed_off_from": "2026-10-01", "signed_off_to": "2026-10-31"})
         .content.decode()
     )
-    assert "These figures are worked out now from the latest records" in page
+    assert (
+        "These figures are for the filters you chose, so they are worked out now from the "
+        "latest records" in page
+    )
     assert "Figures as at" not in page
     assert "£300.00" in page
 
