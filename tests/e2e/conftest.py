@@ -12,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import User
 from ras.accounts.two_step_selectors import second_factor_required
+from ras.celery import app as celery_app
 from tests.conftest import PASSWORD, PROJECT_ROOT, authenticator_app_for, totp_code
 
 # Playwright's synchronous API runs an event loop in the test thread; the ORM calls the tests
@@ -57,6 +58,15 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def tasks_run_in_the_server_process() -> Iterator[None]:
+    """Tasks the pages start (emails, mostly) run at once in the live server's thread, for
+    modules that mark themselves with it; the modules that test workers start real ones."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 def check_accessibility(page: Page, name: str) -> None:

@@ -9,58 +9,35 @@ or friends, an indicative budget of £4,980.00 a year. A social worker may agree
 import datetime
 
 import pytest
-import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from allocations.budgets import assessment_submit_and_price
 from questionnaires.models import Assessment
 from ras.accounts.models import User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
-from ras.celery import app as celery_app
 from reviews.models import BudgetDecision
-from reviews.services import decision_open, decision_transition
+from reviews.services import decision_transition
 from reviews.workflow import Action, State
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
-    FULL_ANSWERS,
-    answer_all,
     assessment,
     older_people,
     published_version,
     questionnaire,
 )
+from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401 - fixtures
 
 # Client groups, delegated authority and reason codes are seeded by migrations; a live server's
 # tests empty the tables after each test, so the seeded rows are put back before each one.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_run_in_the_server_process"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _emails_are_sent_in_the_server_process():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def submitted(assessment, service_user, published_version) -> Assessment:
-    answer_all(assessment, service_user, FULL_ANSWERS)
-    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)):
-        submitted, _ = assessment_submit_and_price(assessment=assessment, actor=service_user)
-    return submitted
-
-
-@pytest.fixture
-def decision(submitted, social_worker) -> BudgetDecision:
-    return decision_open(assessment=submitted, actor=social_worker)
 
 
 def open_case(page: Page, live_server: LiveServer, decision: BudgetDecision) -> None:
@@ -76,7 +53,7 @@ def error_summary_says(page: Page, *messages: str) -> None:
 
 
 def test_a_worker_takes_a_new_assessment_varies_it_and_signs_off_the_final_budget(
-    page: Page, live_server: LiveServer, social_worker: User, submitted: Assessment
+    page: Page, live_server: LiveServer, social_worker: User, submitted_assessment: Assessment
 ) -> None:
     sign_in(page, live_server, social_worker)
     page.goto(f"{live_server.url}/cases/")
@@ -85,12 +62,12 @@ def test_a_worker_takes_a_new_assessment_varies_it_and_signs_off_the_final_budge
     check_accessibility(page, "cases-caseload-new")
 
     page.get_by_role(
-        "button", name=f"Take the case of Sam Service-User, {submitted.reference}"
+        "button", name=f"Take the case of Sam Service-User, {submitted_assessment.reference}"
     ).click()
     expect(page).to_have_title("Case: Sam Service-User" + COUNCIL_TITLE_SUFFIX)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("is on your caseload")
     expect(page.locator(".govuk-tag").first).to_have_text("Indicative budget to agree")
-    expect(page.get_by_role("link", name=submitted.reference)).to_be_visible()
+    expect(page.get_by_role("link", name=submitted_assessment.reference)).to_be_visible()
     expect(page.locator("#how-we-worked-this-out")).to_be_visible()
     check_accessibility(page, "cases-case-indicative")
 

@@ -17,7 +17,6 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ras.accounts.models import User
-from ras.celery import app as celery_app
 from reviews.models import BudgetDecision, PanelAgendaItem
 from reviews.workflow import Action, State
 from tests.allocations.conftest import older_people, published_version  # noqa: F401
@@ -29,14 +28,8 @@ from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_run_in_the_server_process"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _emails_are_sent_in_the_server_process():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def test_a_case_goes_from_submission_through_a_panel_to_a_final_budget(

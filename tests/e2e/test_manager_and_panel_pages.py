@@ -13,7 +13,6 @@ from pytest_django.live_server_helper import LiveServer
 from ras.accounts.models import User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
-from ras.celery import app as celery_app
 from ras.people.services import person_create
 from reviews.models import BudgetDecision, PanelAgendaItem
 from reviews.services import decision_record_emergency, decision_request_amount, decision_transition
@@ -29,14 +28,8 @@ from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_run_in_the_server_process"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _emails_are_sent_in_the_server_process():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def ask(decision: BudgetDecision, worker: User, amount_pence: int) -> None:

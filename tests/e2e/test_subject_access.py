@@ -5,7 +5,6 @@ The pages work, pass axe, and screenshots are kept.
 Sam's case: 34 points on the older people's table, an indicative budget of £4,980.00 a year.
 """
 
-import datetime
 import io
 import json
 import zipfile
@@ -13,47 +12,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import time_machine
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from allocations.budgets import assessment_submit_and_price
 from ras.accounts.models import User
-from ras.celery import app as celery_app
 from reviews.models import BudgetDecision
-from reviews.services import decision_open
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 from tests.questionnaires.conftest import (  # noqa: F401 - fixtures
-    FULL_ANSWERS,
-    answer_all,
     assessment,
     older_people,
     published_version,
     questionnaire,
 )
+from tests.reviews.conftest import decision, submitted_assessment  # noqa: F401 - fixtures
 
 # Client groups, delegated authority and reason codes are seeded by migrations; a live server's
 # tests empty the tables after each test, so the seeded rows are put back before each one.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_run_in_the_server_process"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _emails_are_sent_in_the_server_process():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def decision(assessment, service_user, social_worker, published_version) -> BudgetDecision:
-    answer_all(assessment, service_user, FULL_ANSWERS)
-    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)):
-        submitted, _ = assessment_submit_and_price(assessment=assessment, actor=service_user)
-    return decision_open(assessment=submitted, actor=social_worker)
 
 
 def download(page: Page, button_name: str, decision: BudgetDecision) -> Any:

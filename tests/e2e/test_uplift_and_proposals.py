@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from allocations.models import RecalculationRun
-from ras.celery import app as celery_app
 from reviews.models import BudgetDecision, BudgetProposal
 from reviews.proposal_services import proposals_create
 from reviews.workflow import State
@@ -30,14 +29,8 @@ from tests.reviews.test_proposals import decided_case, make_run, second_social_w
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("tasks_run_in_the_server_process"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _emails_are_sent_in_the_server_process():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture
