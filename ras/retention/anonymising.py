@@ -71,18 +71,33 @@ def case_records_strip(*, person_ids: Collection[int]) -> None:
     ).update(resolution_reasons="")
 
 
-def own_accounts_close(*, user_ids: Collection[int]) -> int:
-    """Closes the people's own accounts: no name, an address that reaches nobody, no sign-in.
+def quiet_representatives(*, person_ids: Collection[int], since: datetime.datetime) -> list[int]:
+    """The accounts acting for these people that have not signed in since `since`: once the
+    people are anonymised, such an account is there for nobody. Ask before `people_anonymise`,
+    which removes the representations."""
+    return list(
+        Representation.objects.filter(person_id__in=person_ids)
+        .exclude(representative__last_login__gte=since)
+        .values_list("representative_id", flat=True)
+        .distinct()
+    )
 
-    An account that also holds a staff role, or still acts for someone else, is left open: it is
-    not only this person's. Call it after `people_anonymise` (which removes the representations of
-    the anonymised). Returns how many were closed.
+
+def accounts_close(*, user_ids: Collection[int]) -> int:
+    """Closes accounts that were there only for anonymised people: no name, an address that
+    reaches nobody, no sign-in.
+
+    An account is left open when it is not only theirs: it holds a staff role, still acts for
+    someone, or is the account of a person with a record of their own. Call it after
+    `people_anonymise`, which unlinks the anonymised people's own accounts and removes their
+    representations. Returns how many were closed.
     """
     staff_roles = [role.value for role in Role if role.is_staff_role]
     closable = (
-        User.objects.filter(pk__in=user_ids)
+        User.objects.filter(pk__in=user_ids, is_active=True)
         .exclude(groups__name__in=staff_roles)
         .exclude(Exists(Representation.objects.filter(representative=OuterRef("pk"))))
+        .exclude(Exists(Person.objects.filter(user=OuterRef("pk"))))
         .distinct()
     )
     closed = 0

@@ -135,7 +135,42 @@ def test_anonymising_removes_who_they_are_their_answers_and_written_reasons(
         False,
     )
     assert account.email.endswith("@closed-account.invalid")
-    # The representative's own account is theirs, not the person's: it stays open.
+    # The son's account, unused for 8 years, acted for her alone: it is closed the same way.
+    acting = User.objects.get(pk=representative.pk)
+    assert (acting.full_name, acting.is_active, acting.has_usable_password()) == ("", False, False)
+    assert acting.email.endswith("@closed-account.invalid")
+
+
+def test_a_representative_who_signed_in_within_the_period_keeps_their_account(
+    varied, representative
+) -> None:
+    """The case is quiet, so it is anonymised; the son signed in a year ago, so his account,
+    which now acts for nobody, is his to keep until its own silence says otherwise."""
+    moment = years_later(last_activity(varied.person)) + datetime.timedelta(days=1)
+    User.objects.filter(pk=representative.pk).update(
+        last_login=moment.replace(year=moment.year - 1)
+    )
+    run_at(moment)
+    assert Person.objects.get(pk=varied.person_id).anonymised_at is not None
+    kept = User.objects.get(pk=representative.pk)
+    assert (kept.full_name, kept.email, kept.is_active) == (
+        "Rita Representative",
+        "rita@example.org",
+        True,
+    )
+
+
+def test_a_representative_with_a_record_of_their_own_keeps_their_account(
+    varied, representative
+) -> None:
+    """Acting for nobody now, but the service has supported her too since a year ago: the
+    account is hers."""
+    moment = years_later(last_activity(varied.person)) + datetime.timedelta(days=1)
+    own = Person.objects.create(full_name="Rita Representative", user=representative)
+    Person.objects.filter(pk=own.pk).update(created_at=moment.replace(year=moment.year - 1))
+    run_at(moment)
+    assert Person.objects.get(pk=varied.person_id).anonymised_at is not None
+    assert Person.objects.get(pk=own.pk).anonymised_at is None
     assert User.objects.get(pk=representative.pk).is_active
 
 

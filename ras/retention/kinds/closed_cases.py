@@ -15,7 +15,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from questionnaires.models import Assessment
 from ras.people.models import Person
-from ras.retention.anonymising import case_records_strip, own_accounts_close, people_anonymise
+from ras.retention.anonymising import (
+    accounts_close,
+    case_records_strip,
+    people_anonymise,
+    quiet_representatives,
+)
 from ras.retention.kinds.base import Tally, plural
 from ras.retention.selectors import held_person_ids
 from reviews.models import BudgetDecision, BudgetProposal, DecisionEvent, PanelAgendaItem
@@ -33,9 +38,14 @@ def years_before(moment: datetime.datetime, years: int) -> datetime.datetime:
         return moment.replace(year=moment.year - years, day=28)
 
 
+def quiet_since(now: datetime.datetime) -> datetime.datetime:
+    """The cut-off: nothing on a closed case's records since then."""
+    return years_before(now, retention_years())
+
+
 def closed_cases(now: datetime.datetime) -> QuerySet[Person]:
     """People not yet anonymised with no activity on any of their records since the cut-off."""
-    since = years_before(now, retention_years())
+    since = quiet_since(now)
     assessments = Assessment.objects.filter(person=OuterRef("pk")).filter(
         Q(started_at__gte=since) | Q(last_saved_at__gte=since) | Q(submitted_at__gte=since)
     )
@@ -76,9 +86,10 @@ class ClosedCases:
             f"A person’s case is closed when nothing has happened on any of their records for "
             f"{years}: no assessment, decision, review task, panel hearing or sign-in. It is then "
             "anonymised: the name, who acts for them, their own account, every answer and all "
-            "written reasons and notes are removed. The figures stay (points, carer level, client "
-            "group, amounts, dates, decisions and reason codes), so equity figures and open data "
-            "still add up."
+            "written reasons and notes are removed. The account of someone who acted for them is "
+            f"closed too if it has not been used for {years} and is there for nobody else. The "
+            "figures stay (points, carer level, client group, amounts, dates, decisions and "
+            "reason codes), so equity figures and open data still add up."
         )
 
     def apply(self, *, now: datetime.datetime, tally: Tally) -> None:
@@ -92,6 +103,8 @@ class ClosedCases:
                 .values_list("pk", "user_id")
             )
             person_ids = [person_id for person_id, _ in people]
+            own_accounts = [user_id for _, user_id in people if user_id is not None]
+            representatives = quiet_representatives(person_ids=person_ids, since=quiet_since(now))
             tally.anonymised = people_anonymise(person_ids=person_ids, now=now)
             case_records_strip(person_ids=person_ids)
-            own_accounts_close(user_ids=[user_id for _, user_id in people if user_id is not None])
+            accounts_close(user_ids=[*own_accounts, *representatives])
