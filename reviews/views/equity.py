@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from allocations.models import ClientGroup
 from ras.accounts.models import Team, User
-from ras.accounts.permissions import role_required
+from ras.accounts.permissions import has_any_role, role_required
 from ras.audit.models import AccessKind
 from ras.audit.recording import records_access
 from ras.exports import Cell, csv_text, xlsx_bytes
@@ -34,6 +34,7 @@ from reviews.equity import (
 from reviews.equity_snapshot import EquitySource, equity_snapshot_periods, equity_source
 from reviews.figures_refresh import FIGURES_REFRESH_ROLES, figures_refresh_request
 from reviews.figures_snapshot import figures_freshness, moment_words
+from reviews.views.shared import CASE_VIEW_ROLES
 
 EQUITY_ROLES = FIGURES_REFRESH_ROLES
 # The pages with an "Update the figures now" button, and the filters each keeps in its address.
@@ -152,6 +153,8 @@ def equity_page(request: HttpRequest) -> HttpResponse:
             "freshness": figures_freshness(as_at=source.as_at),
             "periods": period_links(request, source),
             "group_names": group_names(),
+            # Finance leads read the reasons here; the case page is for those who work cases.
+            "opens_cases": has_any_role(request, *CASE_VIEW_ROLES),
             "bands": source.bands(),
             "outlier_count": len(outliers),
             "outliers": Paginator(outliers, OUTLIERS_PER_PAGE).get_page(request.GET.get("page")),

@@ -179,7 +179,7 @@ def test_a_finance_lead_sees_the_page_and_downloads(client_for, finance_lead, de
     client = client_for(finance_lead)
     page = client.get("/equity/")
     assert page.status_code == 200
-    assert f"/cases/{decided['5000']}/" in page.content.decode()
+    assert f"Decision {decided['5000']}" in page.content.decode()
     csv = client.get("/equity/outliers.csv").content.decode()
     assert "500000" in csv
     workbook = client.get("/equity/bands.xlsx")
@@ -187,6 +187,20 @@ def test_a_finance_lead_sees_the_page_and_downloads(client_for, finance_lead, de
     assert workbook.content.startswith(b"PK")
     api = client.get("/api/equity/bands/").json()
     assert [band["median_pence"] for band in api] == [150_000, 30_000]
+
+
+def test_the_far_from_peers_cases_link_to_the_case_only_for_those_who_may_open_it(
+    client_for, finance_lead, team_manager, decided
+) -> None:
+    """The finance lead reads the recorded reasons on the dashboard; the case page is refused
+    to the role, so the dashboard does not offer a link that would end in a refusal."""
+    case = f"/cases/{decided['5000']}/"
+    finance = client_for(finance_lead)
+    assert case not in finance.get("/equity/").content.decode()
+    assert finance.get(case).status_code == 403
+    manager = client_for(team_manager)
+    assert case in manager.get("/equity/").content.decode()
+    assert manager.get(case).status_code == 200
 
 
 def test_a_manager_with_a_bad_date_sees_an_error_and_no_figures(client_for, team_manager) -> None:
