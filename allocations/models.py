@@ -12,7 +12,11 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
-from ras.db_protection import protect_published_version, protect_rows_of_published_versions
+from ras.db_protection import (
+    UnignorableTrigger,
+    protect_published_version,
+    protect_rows_of_published_versions,
+)
 
 
 class ClientGroup(models.Model):
@@ -165,7 +169,7 @@ class IndicativeBudget(models.Model):
 
     class Meta:
         triggers: ClassVar[list[pgtrigger.Trigger]] = [
-            pgtrigger.Trigger(
+            UnignorableTrigger(
                 name="budget_is_never_changed",
                 operation=pgtrigger.Update,
                 when=pgtrigger.Before,

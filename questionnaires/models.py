@@ -14,7 +14,11 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
-from ras.db_protection import protect_published_version, protect_rows_of_published_versions
+from ras.db_protection import (
+    UnignorableTrigger,
+    protect_published_version,
+    protect_rows_of_published_versions,
+)
 from ras.people.models import Person
 
 
@@ -206,7 +210,7 @@ class Perspective(models.TextChoices):
 # The one exception is the retention schedule: once the person's record is anonymised (which the
 # database allows only with the name and account link gone), their answers may be deleted, and
 # only deleted.
-PROTECT_SUBMITTED_ANSWERS = pgtrigger.Trigger(
+PROTECT_SUBMITTED_ANSWERS = UnignorableTrigger(
     name="protect_submitted_answers",
     operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
     when=pgtrigger.Before,

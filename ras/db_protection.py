@@ -3,7 +3,8 @@
 The services refuse such changes first; these triggers make the database refuse them too, for
 any connection and any SQL, so an auditor need not trust the application alone. A version may
 only move from published to retired, with nothing else changed. Logs that must never be
-rewritten (the access audit) are append-only, by triggers no session setting can switch off.
+rewritten (the access audit) are append-only. No session setting can switch any of these
+triggers off (see `UnignorableTrigger`).
 """
 
 import pgtrigger
@@ -15,7 +16,7 @@ REFUSED = "integrity_constraint_violation"
 
 def protect_published_version(*, name: str, noun: str) -> pgtrigger.Trigger:
     """Refuses updating or deleting a version row that is not a draft (bar retiring it)."""
-    return pgtrigger.Trigger(
+    return UnignorableTrigger(
         name=name,
         operation=pgtrigger.Update | pgtrigger.Delete,
         when=pgtrigger.Before,
@@ -39,7 +40,7 @@ def protect_rows_of_published_versions(
     """Refuses adding, changing or removing a row (with a `version_id`) of a non-draft version,
     checking both the old and the new version so a draft's row cannot move into a published one.
     """
-    return pgtrigger.Trigger(
+    return UnignorableTrigger(
         name=name,
         operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
         when=pgtrigger.Before,

@@ -14,6 +14,7 @@ from django.db import models
 
 from allocations.models import IndicativeBudget
 from questionnaires.models import Assessment
+from ras.db_protection import UnignorableTrigger
 from ras.people.models import Person
 from reviews.authority import Limits
 from reviews.workflow import Action, State
@@ -167,7 +168,7 @@ class DecisionEvent(models.Model):
     class Meta:
         ordering = ["decision", "at", "id"]
         triggers: ClassVar[list[pgtrigger.Trigger]] = [
-            pgtrigger.Trigger(
+            UnignorableTrigger(
                 name="decision_events_are_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 when=pgtrigger.Before,
