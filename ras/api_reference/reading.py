@@ -87,6 +87,7 @@ class Response:
     status: str
     description: Text
     body: Body | None
+    headers: tuple[Field, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,6 +282,15 @@ def _response(status: str, response: Schema, components: Schema) -> Response:
         status=status,
         description=text_read(description),
         body=_body(content, components, for_request=False) if content else None,
+        headers=tuple(
+            Field(
+                name=name,
+                type_text=type_text(header.get("schema", {}), components),
+                required=bool(header.get("required", False)),
+                description=text_read(header.get("description", "")),
+            )
+            for name, header in response.get("headers", {}).items()
+        ),
     )
 
 

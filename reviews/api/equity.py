@@ -1,12 +1,15 @@
 """The equity figures API: /api/equity/bands/ and /api/equity/outliers/.
 
 Team managers and finance leads only (anonymous callers and other roles get 403). The filters
-are those of the dashboard's query string; a bad filter answers 400 keyed by field.
+are those of the dashboard's query string; a bad filter answers 400 keyed by field. Figures read
+from the ready-made snapshot carry a `Last-Modified` header, the moment they are from; figures
+worked out now (a range of dates the snapshot does not hold) carry none.
 """
 
 from dataclasses import asdict
 from typing import Any
 
+from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission
@@ -15,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ras.accounts.permissions import has_any_role
-from reviews.equity_snapshot import equity_source
+from reviews.equity_snapshot import EquitySource, equity_source
 from reviews.views.equity import EQUITY_ROLES, EquityFilterForm
 
 
@@ -51,33 +54,52 @@ class EquityOutlierSerializer(serializers.Serializer[Any]):
     reasons = serializers.CharField()
 
 
-FILTER_PARAMETERS = [
+PARAMETERS = [
     OpenApiParameter("client_group", str, description="A client group's code."),
     OpenApiParameter("team", int, description="A team's id (the social worker's team)."),
     OpenApiParameter("signed_off_from", str, description="First sign-off date, YYYY-MM-DD."),
     OpenApiParameter("signed_off_to", str, description="Last sign-off date, YYYY-MM-DD."),
+    OpenApiParameter(
+        "Last-Modified",
+        str,
+        location=OpenApiParameter.HEADER,
+        response=[200],
+        description=(
+            "When the figures are from, if read from the ready-made snapshot (updated on a "
+            "schedule); absent when they were worked out now from the latest records."
+        ),
+    ),
 ]
+
+
+def figures_response(data: Any, source: EquitySource) -> Response:
+    response = Response(data)
+    if source.as_at is not None:
+        response["Last-Modified"] = http_date(source.as_at.timestamp())
+    return response
 
 
 class EquityBandsView(APIView):
     permission_classes = (IsManagerOrFinanceLead,)
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=EquityBandSerializer(many=True))
+    @extend_schema(parameters=PARAMETERS, responses=EquityBandSerializer(many=True))
     def get(self, request: Request) -> Response:
         form = EquityFilterForm(request.query_params)
         if not form.is_valid():
             return Response(form.errors, status=400)
-        bands = [asdict(band) for band in equity_source(form.filters()).bands()]
-        return Response(EquityBandSerializer(bands, many=True).data)
+        source = equity_source(form.filters())
+        bands = [asdict(band) for band in source.bands()]
+        return figures_response(EquityBandSerializer(bands, many=True).data, source)
 
 
 class EquityOutliersView(APIView):
     permission_classes = (IsManagerOrFinanceLead,)
 
-    @extend_schema(parameters=FILTER_PARAMETERS, responses=EquityOutlierSerializer(many=True))
+    @extend_schema(parameters=PARAMETERS, responses=EquityOutlierSerializer(many=True))
     def get(self, request: Request) -> Response:
         form = EquityFilterForm(request.query_params)
         if not form.is_valid():
             return Response(form.errors, status=400)
-        outliers = [asdict(outlier) for outlier in equity_source(form.filters()).outliers()]
-        return Response(EquityOutlierSerializer(outliers, many=True).data)
+        source = equity_source(form.filters())
+        outliers = [asdict(outlier) for outlier in source.outliers()]
+        return figures_response(EquityOutlierSerializer(outliers, many=True).data, source)

@@ -88,6 +88,19 @@ def test_a_request_body_lists_its_fields_and_a_response_its_fields(page_html: st
     assert "You must be signed in to use this." in section
 
 
+def test_the_equity_figures_say_their_last_modified_header(
+    schema: dict[str, Any], page_html: str
+) -> None:
+    """The header the equity API sends with snapshot figures is in the schema and on the page."""
+    for path in ("/api/equity/bands/", "/api/equity/outliers/"):
+        ok = schema["paths"][path]["get"]["responses"]["200"]
+        assert "Last-Modified" in ok["headers"]
+        parameters = schema["paths"][path]["get"].get("parameters", [])
+        assert "Last-Modified" not in [parameter["name"] for parameter in parameters]
+    assert "Headers of the 200 response" in page_html
+    assert "<code>Last-Modified</code>" in page_html
+
+
 def test_an_operation_open_to_anyone_says_so(page_html: str) -> None:
     section = operation_html(page_html, "post", "/api/table-versions/{id}/price/")
     assert "Anyone can use this, signed in or not." in section

@@ -240,6 +240,34 @@ def test_responses_come_in_order_of_status_with_their_fields() -> None:
     assert not_found.body is None
 
 
+def test_a_responses_headers_are_listed_with_their_type_and_meaning() -> None:
+    paths = {
+        "/api/figures/": {
+            "get": {
+                "operationId": "figures_list",
+                "tags": ["figures"],
+                "responses": {
+                    "200": {
+                        "description": "",
+                        "headers": {
+                            "Last-Modified": {
+                                "schema": {"type": "string"},
+                                "description": "When the figures are from.",
+                            }
+                        },
+                    },
+                    "400": {"description": "A bad filter."},
+                },
+            }
+        }
+    }
+    ok, bad = api_reference_read(schema_with(paths)).sections[0].operations[0].responses
+    assert [(h.name, h.type_text, h.description.plain) for h in ok.headers] == [
+        ("Last-Modified", "string", "When the figures are from.")
+    ]
+    assert bad.headers == ()
+
+
 def test_a_list_of_records_that_refer_to_themselves_is_listed_once() -> None:
     people = api_reference_read(schema_with(DRAFT_PATHS)).sections[1].operations[0]
     body = people.responses[0].body

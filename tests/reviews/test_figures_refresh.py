@@ -174,6 +174,23 @@ def test_the_page_reads_the_snapshot_not_the_records(client_for, finance_lead, d
     assert "£301.00" in client.get("/equity/").content.decode()
 
 
+def test_the_equity_api_says_when_its_figures_are_from(client_for, finance_lead, decided) -> None:
+    """Snapshot figures carry Last-Modified, the snapshot's moment to the second in HTTP's form;
+    figures worked out now for a range the snapshot does not hold carry none."""
+    client = client_for(finance_lead)
+    with time_machine.travel(AT_14_05, tick=False):
+        snapshot_made()
+    for endpoint in ("/api/equity/bands/", "/api/equity/outliers/"):
+        from_snapshot = client.get(endpoint)
+        assert from_snapshot.status_code == 200
+        assert from_snapshot["Last-Modified"] == "Tue, 24 Nov 2026 14:05:00 GMT"
+        worked_out_now = client.get(
+            endpoint, {"signed_off_from": "2026-10-01", "signed_off_to": "2026-10-31"}
+        )
+        assert worked_out_now.status_code == 200
+        assert not worked_out_now.has_header("Last-Modified")
+
+
 def test_the_page_says_when_the_last_update_did_not_finish(
     client_for, finance_lead, decided
 ) -> None:
