@@ -5,10 +5,10 @@ Run from the project root::
     python -m bench.equity --cases 1000000
 
 It drops and recreates its own database (``ras_bench_equity`` on the local server), migrates it,
-writes ``--cases`` historical cases with ``bench.gen_cases`` (every one decided: agreed at the
-indicative or varied), shares them between ``--teams`` teams of one social worker each, adds one
-decision event a case set-based (the event that set the final amount) and a referral to a
-manager for four in five varied cases (the cases "outside the RAS"), then times, ``--rounds``
+writes ``--cases`` historical cases with ``reviews.synthetic_cases`` (every one decided: agreed
+at the indicative or varied), shares them between ``--teams`` teams of one social worker each,
+adds one decision event a case set-based (the event that set the final amount) and a referral to
+a manager for four in five varied cases (the cases "outside the RAS"), then times, ``--rounds``
 times each (after one warm-up round), in the same run:
 
 - ``SELECT count(*)`` over the decided budgets joined to their assessments (the floor);
@@ -142,7 +142,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.test import Client
     from django.utils import timezone
 
-    from bench.gen_cases import cases_generate, reference_data_ensure
     from ras.accounts.models import Team, User
     from ras.accounts.roles import Role
     from ras.accounts.services import user_create
@@ -155,6 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures_snapshot_claim,
     )
     from reviews.models import FigureScopeSnapshot, FiguresSnapshot, SnapshotState
+    from reviews.synthetic_cases import cases_generate, reference_data_ensure
     from reviews.timeliness import timeliness_figures
     from reviews.variation_figures import FigureFilters, variation_figures
 
@@ -314,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         f"Data: {made.cases:,} historical cases over three years and four client groups, every"
         f" one decided ({rows:,} decided budgets: about 70% agreed at the indicative, 30% varied"
-        f" by -15% to +30%), written by `bench.gen_cases` in {made.seconds:.0f} s; shared"
+        f" by -15% to +30%), written by `reviews.synthetic_cases` in {made.seconds:.0f} s; shared"
         f" between {arguments.teams} teams; then {event_count:,} decision events (one a case,"
         f" plus a referral to a manager for four in five varied cases) in {events_seconds:.0f} s."
         f" {outliers:,} people are outliers. A snapshot holds"

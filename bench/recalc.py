@@ -2,9 +2,9 @@
 
 Run from the project root with ``python -m bench.recalc`` (``--cases 100000`` for a quicker run).
 It drops and recreates a database of its own (``ras_bench_recalc`` on the local PostgreSQL),
-migrates it, and writes with ``bench.gen_cases`` ``--cases`` historical older people's cases and
-``--county-cases`` learning disability cases (a large county's caseload). For each group it makes
-the draft a finance lead would: the published table with band 3 raised by 5%.
+migrates it, and writes with ``reviews.synthetic_cases`` ``--cases`` historical older people's
+cases and ``--county-cases`` learning disability cases (a large county's caseload). For each group
+it makes the draft a finance lead would: the published table with band 3 raised by 5%.
 
 Two real ``celery worker`` processes (one pool process each, as on a two-core machine) are started
 on the benchmark database, a Redis database of its own and a queue of their own. Each round then
@@ -561,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     django.setup()
     from django.db import connection
 
-    from bench.gen_cases import cases_generate, reference_data_ensure
+    from reviews.synthetic_cases import cases_generate, reference_data_ensure
 
     call_command("migrate", verbosity=0)
     questionnaire, tables, staff = reference_data_ensure()
@@ -636,7 +636,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = report(
         scenarios,
         memory,
-        generation="; ".join(generated) + " (bench.gen_cases, COPY)",
+        generation="; ".join(generated) + " (reviews.synthetic_cases, COPY)",
         result_indexes=result_indexes,
         command=" ".join(["python -m bench.recalc", *(argv if argv is not None else sys.argv[1:])]),
         started_at=started_at,

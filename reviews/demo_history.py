@@ -1,9 +1,9 @@
 """Demonstration history: a few thousand past cases, so the equity, variation, timeliness and
 open-data pages have a story to tell. Safe to rerun: nothing is added once the history is there.
 
-The assessments, their answers and indicative budgets are written set-based by the load-test
-generator (`bench.gen_cases`, COPY into the tables); this module then decides every case as the
-council's staff would have, over the last 24 months (ADR 0021):
+The assessments, their answers and indicative budgets are written set-based by the synthetic
+case writer (`reviews.synthetic_cases`, COPY into the tables); this module then decides every
+case as the council's staff would have, over the last 24 months (ADR 0021):
 
 - about 70% agreed at the indicative budget by the social worker;
 - about 10% varied within the social worker's delegated authority (increases only: a reduction
@@ -27,7 +27,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from allocations.models import AllocationTableVersion, TableStatus
-from bench.gen_cases import cases_generate
 from questionnaires.loading import questionnaire_load
 from questionnaires.management.commands.load_questionnaire import DEFAULT_FILE
 from questionnaires.models import Assessment, Perspective
@@ -35,6 +34,7 @@ from ras.accounts.models import Team, User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
 from reviews.models import BudgetDecision, DecisionEvent, PanelAgendaItem, PanelMeeting
+from reviews.synthetic_cases import cases_generate
 from reviews.workflow import Action, State
 
 # Every historical assessment's reference starts with this: how a rerun knows it is loaded.

@@ -42,12 +42,12 @@ from allocations.recalculation.services import (
 from allocations.recalculation.tasks import price_chunk
 from allocations.selectors import engine_table
 from allocations.services import table_draft_create, table_draft_save
-from bench.gen_cases import cases_generate
 from questionnaires.loading import questionnaire_load
 from questionnaires.models import Assessment, AssessmentStatus, QuestionnaireVersion
 from ras.people.models import Person
 from reviews.apps import decided_budgets_sql
 from reviews.models import BudgetDecision, BudgetProposal
+from reviews.synthetic_cases import cases_generate
 from tests.allocations.conftest import make_draft
 from tests.questionnaires.conftest import MINI_SAQ
 

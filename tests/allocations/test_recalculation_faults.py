@@ -26,10 +26,10 @@ from allocations.recalculation.services import (
     recalculation_resume,
     recalculation_start,
 )
-from bench.gen_cases import cases_generate
 from questionnaires.loading import questionnaire_load
 from questionnaires.models import Assessment
 from ras.celery import app as celery_app
+from reviews.synthetic_cases import cases_generate
 from tests.conftest import PROJECT_ROOT
 from tests.questionnaires.conftest import MINI_SAQ
 
