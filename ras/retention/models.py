@@ -128,6 +128,9 @@ class RetentionReportLine(models.Model):
         default=0, help_text="Records past their period kept because of a legal hold."
     )
     warned_count = models.PositiveIntegerField(default=0)
+    accounts_closed_count = models.PositiveIntegerField(
+        default=0, help_text="Sign-in accounts closed: no name, no address that reaches anyone."
+    )
     succeeded = models.BooleanField(default=True)
     failure = models.CharField(
         max_length=200, blank=True, help_text="What went wrong, never with personal data."

@@ -76,6 +76,7 @@ def _apply(kind: RetentionKind, run: RetentionRun, position: int) -> RetentionRe
     line.anonymised_count = tally.anonymised
     line.held_count = tally.held
     line.warned_count = tally.warned
+    line.accounts_closed_count = tally.accounts_closed
     line.save()
     return line
 

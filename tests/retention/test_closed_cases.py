@@ -112,7 +112,7 @@ def test_anonymising_removes_who_they_are_their_answers_and_written_reasons(
     assessment = varied.assessment
     budget = IndicativeBudget.objects.get(assessment=assessment)
     assert budget.steps
-    run_at(years_later(last_activity(varied.person)) + datetime.timedelta(days=1))
+    run = run_at(years_later(last_activity(varied.person)) + datetime.timedelta(days=1))
 
     person = Person.objects.get(pk=varied.person_id)
     assert person.full_name == ANONYMISED_NAME
@@ -139,6 +139,7 @@ def test_anonymising_removes_who_they_are_their_answers_and_written_reasons(
     acting = User.objects.get(pk=representative.pk)
     assert (acting.full_name, acting.is_active, acting.has_usable_password()) == ("", False, False)
     assert acting.email.endswith("@closed-account.invalid")
+    assert line(run, CLOSED).accounts_closed_count == 2  # hers and her son's
 
 
 def test_a_representative_who_signed_in_within_the_period_keeps_their_account(
@@ -150,7 +151,8 @@ def test_a_representative_who_signed_in_within_the_period_keeps_their_account(
     User.objects.filter(pk=representative.pk).update(
         last_login=moment.replace(year=moment.year - 1)
     )
-    run_at(moment)
+    run = run_at(moment)
+    assert line(run, CLOSED).accounts_closed_count == 1  # hers alone
     assert Person.objects.get(pk=varied.person_id).anonymised_at is not None
     kept = User.objects.get(pk=representative.pk)
     assert (kept.full_name, kept.email, kept.is_active) == (

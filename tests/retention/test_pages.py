@@ -82,6 +82,7 @@ def test_a_runs_report_gives_the_rule_period_and_counts_and_no_names(
     assert "Closed cases" in page
     assert "90 days" in page
     assert "8 years" in page
+    assert "Sign-in accounts closed" in page
     assert "Sam Service-User" not in page
     drafts = run.lines.get(kind="abandoned-drafts")
     assert drafts.deleted_count == 1

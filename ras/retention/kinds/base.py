@@ -17,6 +17,7 @@ class Tally:
     anonymised: int = 0
     held: int = 0
     warned: int = 0
+    accounts_closed: int = 0
 
 
 class RetentionKind(Protocol):

@@ -107,4 +107,4 @@ class ClosedCases:
             representatives = quiet_representatives(person_ids=person_ids, since=quiet_since(now))
             tally.anonymised = people_anonymise(person_ids=person_ids, now=now)
             case_records_strip(person_ids=person_ids)
-            accounts_close(user_ids=[*own_accounts, *representatives])
+            tally.accounts_closed = accounts_close(user_ids=[*own_accounts, *representatives])
