@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -52,3 +54,16 @@ def test_demo_data_holds_a_history_of_about_3000_decided_cases_in_every_client_g
     far_from_peers = equity_outliers(EquityFilters())
     assert far_from_peers
     assert all(outlier.reason_labels for outlier in far_from_peers if outlier.is_above)
+
+
+def test_demo_data_names_every_sign_in_and_says_staff_take_two_steps() -> None:
+    out = io.StringIO()
+    call_command("load_demo_data", stdout=out)
+    printed = out.getvalue()
+    for email in (
+        "service.user@example.org",
+        "finance.lead@example.org",
+        "administrator@example.org",
+    ):
+        assert email in printed
+    assert "Staff sign in in two steps" in printed

@@ -35,3 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {settings.DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.role.value:<15} {account.email}")
+        self.stdout.write(
+            "Staff sign in in two steps: at the first sign-in each staff account sets up an "
+            "authenticator app (the page also shows its key, for `oathtool --totp -b KEY`)."
+        )
