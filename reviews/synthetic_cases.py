@@ -32,7 +32,6 @@ import secrets
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -43,12 +42,11 @@ from allocations.demo import demo_tables_load
 from allocations.models import AllocationTableVersion, TableStatus
 from allocations.selectors import engine_table
 from questionnaires.loading import questionnaire_load
+from questionnaires.management.commands.load_questionnaire import DEFAULT_FILE
 from questionnaires.models import Question, QuestionnaireVersion
 from ras.accounts.models import User
 from ras.accounts.roles import Role
 from ras.accounts.services import user_create
-
-COUNCIL_SAQ = Path(__file__).resolve().parent.parent / "questionnaires" / "data" / "saq-v1.yaml"
 
 # Share of long-term cases by client group, roughly as English councils report them.
 CLIENT_GROUP_WEIGHTS = {
@@ -506,7 +504,7 @@ def reference_data_ensure() -> tuple[QuestionnaireVersion, dict[str, AllocationT
         existing = User.objects.filter(email=email).first()
         return existing or user_create(email=email, full_name=full_name, roles=[role])
 
-    questionnaire = questionnaire_load(COUNCIL_SAQ).version
+    questionnaire = questionnaire_load(DEFAULT_FILE).version
     finance_lead = account("bench.finance@example.org", "Bench Finance Lead", Role.FINANCE_LEAD)
     staff = account("bench.worker@example.org", "Bench Social Worker", Role.SOCIAL_WORKER)
     published = AllocationTableVersion.objects.filter(status=TableStatus.PUBLISHED)

@@ -6,7 +6,7 @@ first. A form is offered only when the workflow allows the action from the case'
 one that is not goes back to the case page and says why.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -35,6 +35,7 @@ from reviews.models import BudgetDecision, DecisionEvent
 from reviews.selectors import CaseActions, case_actions, role_limits
 from reviews.services import (
     MoveNotAllowed,
+    PlanLine,
     TransitionRefused,
     decision_request_amount,
     decision_transition,
@@ -120,6 +121,35 @@ def agree(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+def _request_amount(
+    request: HttpRequest,
+    decision: BudgetDecision,
+    form: VaryForm | SupportPlanForm,
+    *,
+    amount_pence: int,
+    plan_lines: Sequence[PlanLine] = (),
+) -> HttpResponse | None:
+    """Asks for a different amount with the form's reasons (`decision_request_amount`): the
+    outcome page when asked, the fresh case page when someone decided first, or None when the
+    request was refused, with the refusal added to the form."""
+    try:
+        event = decision_request_amount(
+            decision_id=decision.pk,
+            actor=signed_in_user(request),
+            seen_state=form.seen(),
+            amount_pence=amount_pence,
+            reason_codes=form.cleaned_data["reason_codes"],
+            reasons=form.cleaned_data["reasons"],
+            plan_lines=plan_lines,
+        )
+    except MoveNotAllowed as refusal:
+        return someone_decided_first(request, decision.pk, refusal)
+    except TransitionRefused as refusal:
+        form.add_error(None, refusal.messages)
+        return None
+    return redirect("cases:outcome", decision_id=decision.pk, event_id=event.pk)
+
+
 @records_access(AccessKind.CASE, subjects=decision_subject)
 @role_required(Role.SOCIAL_WORKER)
 def vary(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -135,21 +165,9 @@ def vary(request: HttpRequest, decision_id: int) -> HttpResponse:
         indicative_pence=decision.indicative_annual_pence,
     )
     if form.is_bound and form.is_valid():
-        try:
-            event = decision_request_amount(
-                decision_id=decision.pk,
-                actor=user,
-                seen_state=form.seen(),
-                amount_pence=form.cleaned_data["amount"],
-                reason_codes=form.cleaned_data["reason_codes"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except MoveNotAllowed as refusal:
-            return someone_decided_first(request, decision.pk, refusal)
-        except TransitionRefused as refusal:
-            form.add_error(None, refusal.messages)
-        else:
-            return redirect("cases:outcome", decision_id=decision.pk, event_id=event.pk)
+        asked = _request_amount(request, decision, form, amount_pence=form.cleaned_data["amount"])
+        if asked is not None:
+            return asked
     return _render(
         request,
         "vary.html",
@@ -192,22 +210,11 @@ def outside_ras(request: HttpRequest, decision_id: int) -> HttpResponse:
     count = _line_count(request) if request.method == "POST" else FIRST_PLAN_LINES
     form = SupportPlanForm(_data(request), initial={"seen_state": decision.state}, line_count=count)
     if form.is_bound and form.is_valid():
-        try:
-            event = decision_request_amount(
-                decision_id=decision.pk,
-                actor=user,
-                seen_state=form.seen(),
-                amount_pence=0,
-                reason_codes=form.cleaned_data["reason_codes"],
-                reasons=form.cleaned_data["reasons"],
-                plan_lines=form.cleaned_data["plan_lines"],
-            )
-        except MoveNotAllowed as refusal:
-            return someone_decided_first(request, decision.pk, refusal)
-        except TransitionRefused as refusal:
-            form.add_error(None, refusal.messages)
-        else:
-            return redirect("cases:outcome", decision_id=decision.pk, event_id=event.pk)
+        asked = _request_amount(
+            request, decision, form, amount_pence=0, plan_lines=form.cleaned_data["plan_lines"]
+        )
+        if asked is not None:
+            return asked
     return _render(request, "outside_ras.html", decision, form=form, can_add=count < MAX_PLAN_LINES)
 
 
