@@ -24,6 +24,7 @@ from reviews.equity_snapshot import (
     equity_source,
     financial_year,
     financial_year_start,
+    financial_year_start_sql,
 )
 from reviews.figure_scopes import (
     TIMELINESS,
@@ -314,6 +315,9 @@ def test_the_financial_year_runs_from_april_to_march(day, first, last) -> None:
     period = financial_year(financial_year_start(day))
     assert (period.first_day, period.last_day) == (first, last)
     assert period.label == f"April {first.year} to March {last.year}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {financial_year_start_sql('%s::date')}", [day])
+        assert cursor.fetchone() == (first,), "the build's SQL agrees"
 
 
 @pytest.mark.django_db(transaction=True)
