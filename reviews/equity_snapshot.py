@@ -77,10 +77,15 @@ def financial_year(start: datetime.date) -> Period:
     return Period(start, next_start - datetime.timedelta(days=1))
 
 
+def financial_year_start_sql(day: str) -> str:
+    """SQL for the first day of the financial year of `day` (a local date or timestamp): back
+    to January, truncate to the year, forward again."""
+    before = f"interval '{YEAR_START_MONTH - 1} months'"
+    return f"(date_trunc('year', {day} - {before}) + {before})::date"
+
+
 # -- Filling a snapshot ---------------------------------------------------------------------
 
-# The financial year of a local moment: back to January, truncate to the year, forward again.
-_BEFORE_YEAR_START = f"interval '{YEAR_START_MONTH - 1} months'"
 
 _FACTS_SQL = f"""
 CREATE TEMPORARY TABLE equity_facts ON COMMIT DROP AS
@@ -90,8 +95,7 @@ SELECT d.id AS decision_id,
        d.final_annual_pence,
        a.total_points / %(width)s AS band,
        coalesce(u.team_id, {NO_TEAM_KEY}) AS team_key,
-       (date_trunc('year', (d.signed_off_at AT TIME ZONE %(tz)s) - {_BEFORE_YEAR_START})
-        + {_BEFORE_YEAR_START})::date AS year_start
+       {financial_year_start_sql("(d.signed_off_at AT TIME ZONE %(tz)s)")} AS year_start
   FROM {BudgetDecision._meta.db_table} d
   JOIN {Assessment._meta.db_table} a ON a.id = d.assessment_id
   LEFT JOIN {User._meta.db_table} u ON u.id = d.social_worker_id

@@ -28,7 +28,7 @@ from django.db.models import Q
 
 from allocations.models import ClientGroup
 from ras.accounts.models import Team
-from reviews.equity_snapshot import financial_year
+from reviews.equity_snapshot import financial_year, financial_year_start_sql
 from reviews.models import (
     EquitySnapshotScope,
     FigureScopeSnapshot,
@@ -63,9 +63,6 @@ Scope = tuple[str, int | None, datetime.date | None]
 
 # Keys are grouped in the "C" collation (a byte sort, several times faster than the language's);
 # labels, which set the order of rows, keep the database's, as the live statements do.
-
-# The financial year (from 1 April) of a local date.
-_YEAR_START = "(date_trunc('year', {day} - interval '3 months') + interval '3 months')::date"
 
 # Every statement starts with the scope its row belongs to; GROUPING() is 1 for "all".
 _SCOPE_COLUMNS = """
@@ -122,7 +119,7 @@ def _variations_fill() -> dict[Scope, dict[str, Any]]:
             f"""CREATE TEMPORARY TABLE variation_facts ON COMMIT DROP AS {cte}
             SELECT decision_id, assessment_id, client_group_code COLLATE "C" AS client_group_code,
                    team_id, route, variation_pence, variation_bp,
-                   {_YEAR_START.format(day="signed_off_on")} AS year_start
+                   {financial_year_start_sql("signed_off_on")} AS year_start
               FROM decided
             """,  # noqa: S608 - built from constants, values as parameters
             params,
@@ -304,7 +301,7 @@ _MEASURE_DURATIONS = " UNION ALL ".join(
 _TIMELINESS_FACTS = f"""
 CREATE TEMPORARY TABLE timeliness_facts ON COMMIT DROP AS
 SELECT m.*, date_trunc('month', m.local_end)::date AS month,
-       {_YEAR_START.format(day="m.local_end::date")} AS year_start
+       {financial_year_start_sql("m.local_end::date")} AS year_start
   FROM ({_MEASURE_DURATIONS}) m
 """  # noqa: S608 - built from constants
 
@@ -326,7 +323,7 @@ def _timeliness_fill(today: datetime.date) -> dict[Scope, dict[str, Any]]:
             f"""
             CREATE TEMPORARY TABLE overdue_facts ON COMMIT DROP AS
             SELECT a.client_group_code COLLATE "C" AS client_group_code, u.team_id,
-                   {_YEAR_START.format(day="d.next_review_due")} AS year_start,
+                   {financial_year_start_sql("d.next_review_due")} AS year_start,
                    (%s::date - d.next_review_due) AS days
             FROM reviews_budgetdecision d
             JOIN questionnaires_assessment a ON a.id = d.assessment_id

@@ -4,17 +4,13 @@ Shared by the pages and their downloads; the figures come from the snapshot or a
 now (`reviews.figure_scopes`).
 """
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ras.exports import Cell
-from reviews.timeliness import TimelinessFigures, timeliness_figures
-from reviews.variation_figures import FigureFilters, VariationFigures, variation_figures
-
-VARIATIONS, TIMELINESS = "variations", "timeliness"
-FIGURE_PAGES = (VARIATIONS, TIMELINESS)
+from reviews.timeliness import TimelinessFigures
+from reviews.variation_figures import VariationFigures
 
 # Kinds of column: how a cell is shown on the page (exports keep the raw integer).
 TEXT, COUNT, PENCE, BP, NUMBER = "text", "count", "pence", "bp", "number"
@@ -198,10 +194,3 @@ def timeliness_tables(figures: TimelinessFigures) -> list[FigureTable]:
         )
     )
     return tables
-
-
-def figure_tables(page: str, filters: FigureFilters, *, today: datetime.date) -> list[FigureTable]:
-    """The tables of `page` ("variations" or "timeliness") for `filters`, worked out now."""
-    if page == VARIATIONS:
-        return variation_tables(variation_figures(filters))
-    return timeliness_tables(timeliness_figures(filters, today=today))

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from allocations.models import ClientGroup
-from ras.accounts.models import Team, User
+from ras.accounts.models import Team
 from ras.accounts.permissions import has_any_role, role_required
 from ras.audit.models import AccessKind
 from ras.audit.recording import records_access
@@ -34,7 +33,7 @@ from reviews.equity import (
 from reviews.equity_snapshot import EquitySource, equity_snapshot_periods, equity_source
 from reviews.figures_refresh import FIGURES_REFRESH_ROLES, figures_refresh_request
 from reviews.figures_snapshot import figures_freshness, moment_words
-from reviews.views.shared import CASE_VIEW_ROLES
+from reviews.views.shared import CASE_VIEW_ROLES, signed_in_user
 
 EQUITY_ROLES = FIGURES_REFRESH_ROLES
 # The pages with an "Update the figures now" button, and the filters each keeps in its address.
@@ -168,9 +167,7 @@ def equity_page(request: HttpRequest) -> HttpResponse:
 @role_required(*EQUITY_ROLES)
 def equity_refresh(request: HttpRequest) -> HttpResponse:
     """Asks for the figures to be worked out again now; back to the page with its filters."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    asked = figures_refresh_request(actor=request.user)
+    asked = figures_refresh_request(actor=signed_in_user(request))
     if asked.queued:
         messages.success(
             request,

@@ -18,14 +18,13 @@ from ras.accounts.models import Team
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
 from ras.exports import csv_text, xlsx_bytes
-from reviews.figure_scopes import timeliness_figures_read, variation_figures_read
-from reviews.figure_tables import (
+from reviews.figure_scopes import (
     TIMELINESS,
     VARIATIONS,
-    FigureTable,
-    timeliness_tables,
-    variation_tables,
+    timeliness_figures_read,
+    variation_figures_read,
 )
+from reviews.figure_tables import FigureTable, timeliness_tables, variation_tables
 from reviews.figures_snapshot import figures_freshness
 from reviews.models import FiguresSnapshot
 from reviews.variation_figures import FigureFilters

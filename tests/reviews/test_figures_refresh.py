@@ -219,9 +219,11 @@ def test_the_downloads_and_the_api_read_the_snapshot(client_for, finance_lead, d
 
 
 def test_the_open_data_page_says_when_its_figures_are_from(client, make_case) -> None:
+    """Read 25 minutes after the snapshot: the page gives the snapshot's moment, not its own."""
     make_case("older-people", at(datetime.date(2026, 5, 4)), 100_000)
     with time_machine.travel(AT_14_05):
         snapshot_made()
+    with time_machine.travel(AT_14_05 + datetime.timedelta(minutes=25)):
         page = client.get("/open-data/").content.decode()
     assert "Figures as at 14:05 on 24 November 2026 (updated every hour)." in page
 

@@ -24,13 +24,16 @@ from reviews.equity_snapshot import (
     equity_source,
     financial_year,
     financial_year_start,
+    financial_year_start_sql,
 )
 from reviews.figure_scopes import (
+    TIMELINESS,
+    VARIATIONS,
     figure_scopes_snapshot_latest,
     timeliness_figures_read,
     variation_figures_read,
 )
-from reviews.figure_tables import TIMELINESS, VARIATIONS, figure_tables
+from reviews.figure_tables import variation_tables
 from reviews.figures_snapshot import (
     SnapshotLost,
     figures_snapshot_build,
@@ -312,6 +315,9 @@ def test_the_financial_year_runs_from_april_to_march(day, first, last) -> None:
     period = financial_year(financial_year_start(day))
     assert (period.first_day, period.last_day) == (first, last)
     assert period.label == f"April {first.year} to March {last.year}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {financial_year_start_sql('%s::date')}", [day])
+        assert cursor.fetchone() == (first,), "the build's SQL agrees"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -455,7 +461,7 @@ def test_a_figures_download_with_no_filters_reads_the_snapshot(
     BudgetDecision.objects.filter(state="agreed").update(state="varied")
     assert client.get("/figures/variations/routes.csv").content == routes_before
     assert client.get("/figures/variations/routes.csv", {"team": ""}).content == routes_before
-    (live_routes, *_) = figure_tables(VARIATIONS, FigureFilters(), today=timezone.localdate())
+    (live_routes, *_) = variation_tables(variation_figures(FigureFilters()))
     assert live_routes.rows[0][1] == 0, "nobody is agreed at the indicative budget any more"
     assert b"Agreed at the indicative budget,0," not in routes_before
 

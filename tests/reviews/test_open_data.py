@@ -18,9 +18,10 @@ from questionnaires.loading import questionnaire_load
 from questionnaires.models import Assessment, AssessmentStatus, QuestionnaireVersion
 from ras.accounts.models import User
 from ras.people.models import Person
+from reviews.figures_snapshot import figures_snapshot_build, figures_snapshot_claim
 from reviews.models import BudgetDecision, DecisionEvent, SupportPlanLine
 from reviews.open_data import CSV_HEADER, open_data_published, open_data_rows
-from reviews.suppression import MINIMUM_PEOPLE, SUPPRESSED
+from reviews.suppression import MINIMUM_PEOPLE, SUPPRESSED, Row
 from reviews.workflow import Action, State
 from tests.questionnaires.conftest import MINI_SAQ
 
@@ -258,7 +259,15 @@ def test_every_number_in_the_public_csv_rests_on_at_least_5_people(make_case, cl
         underlying = {(row.group, row.quarter): row for row in open_data_rows()}
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    document = list(csv.reader(io.StringIO(response.content.decode())))
+    assert_every_number_rests_on_at_least_5_people(response.content.decode(), underlying)
+
+
+def assert_every_number_rests_on_at_least_5_people(
+    published_csv: str, underlying: dict[tuple[str, str], Row]
+) -> None:
+    """Each number in the CSV rests on at least 5 people of its row (shares: 5 inside and 5
+    outside the RAS), and no line adds cells up."""
+    document = list(csv.reader(io.StringIO(published_csv)))
     assert tuple(document[0]) == CSV_HEADER
     assert len(document) - 1 == len(underlying)
     published_numbers = 0
@@ -280,6 +289,33 @@ def test_every_number_in_the_public_csv_rests_on_at_least_5_people(make_case, cl
             assert row.outside_ras.whole - row.outside_ras.part >= MINIMUM_PEOPLE
     assert published_numbers > 0
     assert not any("total" in line[0].lower() or "total" in line[1].lower() for line in document)
+
+
+def test_figures_read_from_the_snapshot_are_suppressed_on_the_way_out(make_case, client):
+    """The snapshot holds the figures before suppression. Older people, January to March, has 4
+    people when it is made; a fifth is added after: the live figures would publish 5, the
+    published ones (the snapshot's) still say "fewer than 5", in the CSV and the API alike."""
+    _mixed_cases(make_case)
+    with time_machine.travel(TODAY):
+        claimed = figures_snapshot_claim(snapshot_id=None)
+        assert claimed is not None
+        snapshot = figures_snapshot_build(snapshot_id=claimed.pk)
+        make_case("older-people", at(datetime.date(2026, 2, 1)), 500_000)
+        live = {(row.group, row.quarter): row for row in open_data_rows()}
+        underlying = {(row.group, row.quarter): row for row in open_data_rows(snapshot=snapshot)}
+        published_csv = client.get(reverse("open-data:download-csv")).content.decode()
+        api = client.get("/api/open-data/").json()
+    assert live[("Older people", JAN_TO_MAR)].people == MINIMUM_PEOPLE
+    assert underlying[("Older people", JAN_TO_MAR)].people == MINIMUM_PEOPLE - 1
+    assert "Older people,January to March 2026,fewer than 5," in published_csv
+    assert_every_number_rests_on_at_least_5_people(published_csv, underlying)
+    assert len(api) == len(underlying)
+    for item in api:
+        row = underlying[(item["client_group"], item["quarter"])]
+        assert item["people"]["suppressed"] == (row.people < MINIMUM_PEOPLE)
+        if not item["outside_ras_basis_points"]["suppressed"]:
+            share = row.outside_ras
+            assert min(share.part, share.whole - share.part) >= MINIMUM_PEOPLE
 
 
 def test_the_page_shows_each_group_by_quarter_to_anyone_without_signing_in(make_case, client):
