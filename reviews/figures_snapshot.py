@@ -197,6 +197,7 @@ class FiguresFreshness:
     pending: FiguresSnapshot | None
     failed: FiguresSnapshot | None
     refresh_minutes: int
+    ready: bool  # a run has finished, so there are ready-made figures for some filters
 
     @property
     def as_at_words(self) -> str:
@@ -236,4 +237,6 @@ def figures_freshness(*, as_at: datetime.datetime | None) -> FiguresFreshness:
         pending=pending,
         failed=failed,
         refresh_minutes=int(settings.FIGURES_REFRESH_MINUTES),
+        ready=as_at is not None
+        or FiguresSnapshot.objects.filter(state=SnapshotState.COMPLETE).exists(),
     )

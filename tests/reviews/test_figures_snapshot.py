@@ -450,6 +450,16 @@ def test_the_figures_pages_read_the_snapshot_for_its_scopes_and_say_so(
         assert "Figures as at" not in filtered
 
 
+def test_before_the_first_run_filtered_figures_do_not_promise_ready_made_ones(
+    history, client_for, team_manager
+) -> None:
+    client = client_for(team_manager)
+    for address in ("/figures/variations/", "/figures/timeliness/"):
+        page = client.get(address, {"client_group": "older-people"}).content.decode()
+        assert "The ready-made figures are not ready yet" in page, address
+        assert "open at once" not in page, address
+
+
 def test_a_figures_download_with_no_filters_reads_the_snapshot(
     history, client_for, finance_lead
 ) -> None:
