@@ -5,6 +5,7 @@ The letter carries the same explanation as the confirmation page, read from the 
 """
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 import weasyprint  # type: ignore[import-untyped]
@@ -48,11 +49,35 @@ def letter_file_name(budget: IndicativeBudget) -> str:
     return f"indicative-budget-{budget.assessment.reference}.pdf"
 
 
-def _stylesheet_path() -> Path:
-    found = finders.find(LETTER_STYLESHEET)
+def _stylesheet_text(name: str) -> str:
+    found = finders.find(name)
     if not isinstance(found, str):
-        raise FileNotFoundError(f"The letter stylesheet {LETTER_STYLESHEET} is missing")
-    return Path(found)
+        raise FileNotFoundError(f"The stylesheet {name} is missing")
+    return Path(found).read_text(encoding="utf-8")
+
+
+def council_letterhead() -> dict[str, object]:
+    """What heads every document the council sends: its name, the service, address and contacts."""
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
+        "address_lines": settings.COUNCIL_ADDRESS_LINES,
+        "contact_phone": settings.COUNCIL_CONTACT_PHONE,
+        "contact_email": settings.COUNCIL_CONTACT_EMAIL,
+        "contact_hours": settings.COUNCIL_CONTACT_HOURS,
+    }
+
+
+def tagged_pdf(html: str, *, stylesheets: Sequence[str] = (LETTER_STYLESHEET,)) -> bytes:
+    """`html` drawn as a tagged PDF/UA-1 document with these static stylesheets (by their static
+    names), fetching nothing. The title, language and structure tags come from the HTML."""
+    fetcher = _fetcher_refusing_everything()
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+    styles = [
+        weasyprint.CSS(string=_stylesheet_text(name), url_fetcher=fetcher) for name in stylesheets
+    ]
+    pdf: bytes = document.write_pdf(stylesheets=styles, pdf_variant=PDF_VARIANT)
+    return pdf
 
 
 def indicative_budget_letter_html(
@@ -70,12 +95,7 @@ def indicative_budget_letter_html(
             "letter_date": letter_date or timezone.localdate(),
             "submitted_on": submitted_on,
             "priced_on": budget.priced_on,
-            "council_name": settings.COUNCIL_NAME,
-            "service_name": settings.SERVICE_NAME,
-            "address_lines": settings.COUNCIL_ADDRESS_LINES,
-            "contact_phone": settings.COUNCIL_CONTACT_PHONE,
-            "contact_email": settings.COUNCIL_CONTACT_EMAIL,
-            "contact_hours": settings.COUNCIL_CONTACT_HOURS,
+            **council_letterhead(),
         },
     )
 
@@ -88,12 +108,4 @@ def indicative_budget_letter_pdf(
     `letter_date` is the date printed on the letter (today, in the council's time zone, if not
     given). The document's title, language (en-GB) and structure tags come from the template.
     """
-    fetcher = _fetcher_refusing_everything()
-    html = weasyprint.HTML(
-        string=indicative_budget_letter_html(budget, letter_date=letter_date), url_fetcher=fetcher
-    )
-    stylesheet = weasyprint.CSS(
-        string=_stylesheet_path().read_text(encoding="utf-8"), url_fetcher=fetcher
-    )
-    pdf: bytes = html.write_pdf(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
-    return pdf
+    return tagged_pdf(indicative_budget_letter_html(budget, letter_date=letter_date))

@@ -47,10 +47,6 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def is_anonymised(self) -> bool:
-        return self.anonymised_at is not None
-
 
 class Representation(models.Model):
     """A representative acting for a person, and how they know them ("my mother", "advocate")."""

@@ -1,29 +1,24 @@
 """The person's copy drawn for people and for programs: a tagged PDF, data.json and a README.
 
-The PDF (PDF/UA-1, British English) is drawn with WeasyPrint as the letters are (ADR 0009): the
-letter stylesheet and the system's Liberation Sans, and a URL fetcher that allows no protocol, so
-nothing in a record can make the server fetch anything. It tells the same records as data.json,
+The PDF (PDF/UA-1, British English) is drawn by the letters' `tagged_pdf` (ADR 0009): the letter
+stylesheet and the system's Liberation Sans, and a URL fetcher that allows no protocol, so nothing
+in a record can make the server fetch anything. It tells the same records as data.json,
 grouped for reading: each self-assessment with its answers, changes and budget; each decision
 with its events and reasons, support plan, panel meetings and review tasks.
 """
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-import weasyprint  # type: ignore[import-untyped]
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from allocations.letters import LETTER_STYLESHEET, council_letterhead, tagged_pdf
 from questionnaires.models import Perspective
 from ras.subject_access.collect import SECTIONS, Collected, Record, json_value
 
 DOCUMENT_TEMPLATE = "subject_access/records.html"
 README_TEMPLATE = "subject_access/README.txt"
-STYLESHEETS = ("letters/letter.css", "subject_access/records.css")
-PDF_VARIANT = "pdf/ua-1"
+STYLESHEETS = (LETTER_STYLESHEET, "subject_access/records.css")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,54 +82,23 @@ def decision_parts(collected: Collected) -> list[DecisionPart]:
     ]
 
 
-def _council() -> dict[str, object]:
-    return {
-        "council_name": settings.COUNCIL_NAME,
-        "service_name": settings.SERVICE_NAME,
-        "address_lines": settings.COUNCIL_ADDRESS_LINES,
-        "contact_phone": settings.COUNCIL_CONTACT_PHONE,
-        "contact_email": settings.COUNCIL_CONTACT_EMAIL,
-        "contact_hours": settings.COUNCIL_CONTACT_HOURS,
-    }
-
-
 def records_html(collected: Collected) -> str:
     """The person's records as HTML, ready for WeasyPrint (never served as a page)."""
     return render_to_string(
         DOCUMENT_TEMPLATE,
         {
             **collected,
-            **_council(),
+            **council_letterhead(),
             "assessment_parts": assessment_parts(collected),
             "decision_parts": decision_parts(collected),
         },
     )
 
 
-def _fetcher_refusing_everything() -> URLFetcher:
-    # The stylesheets are handed over as text and the fonts are the system's, so the document
-    # never needs to fetch anything: allowing no protocol keeps any record from reaching the
-    # network.
-    return URLFetcher(allowed_protocols=frozenset())
-
-
-def _stylesheet_text(name: str) -> str:
-    found = finders.find(name)
-    if not isinstance(found, str):
-        raise FileNotFoundError(f"The stylesheet {name} is missing")
-    return Path(found).read_text(encoding="utf-8")
-
-
 def records_pdf(collected: Collected) -> bytes:
     """The person's records as a tagged PDF/UA-1 document: its title, language (en-GB) and
     structure tags come from the template."""
-    fetcher = _fetcher_refusing_everything()
-    html = weasyprint.HTML(string=records_html(collected), url_fetcher=fetcher)
-    stylesheets = [
-        weasyprint.CSS(string=_stylesheet_text(name), url_fetcher=fetcher) for name in STYLESHEETS
-    ]
-    pdf: bytes = html.write_pdf(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
-    return pdf
+    return tagged_pdf(records_html(collected), stylesheets=STYLESHEETS)
 
 
 def data_json(collected: Collected) -> bytes:
@@ -145,5 +109,7 @@ def data_json(collected: Collected) -> bytes:
 
 def readme_text(collected: Collected) -> bytes:
     """README.txt: what each file is, and what each key of data.json means."""
-    text = render_to_string(README_TEMPLATE, {**collected, **_council(), "sections": SECTIONS})
+    text = render_to_string(
+        README_TEMPLATE, {**collected, **council_letterhead(), "sections": SECTIONS}
+    )
     return text.encode("utf-8")

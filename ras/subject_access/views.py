@@ -6,8 +6,8 @@ them, downloads their own at /your-records/. Downloads are POSTs (with the CSRF 
 kept by a browser or proxy (`Cache-Control: no-store`), and named by the person's opaque
 reference, never their name. A person the user may not copy answers 404, with no hint they exist.
 
-Access audit: each staff view that shows or hands over a person's record is marked
-"ACCESS AUDIT" below; that is where the record-access decorator goes.
+Access audit: each view that shows or hands over a person's record is decorated with
+`records_access`; the find page records each list of people it shows.
 """
 
 import uuid

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from questionnaires.models import Assessment, AssessmentStatus
 from ras.people.models import Person
-from ras.retention.anonymising import answer_history_model, people_anonymise
+from ras.retention.anonymising import answers_delete, people_anonymise
 from ras.retention.emails import draft_warning_send
 from ras.retention.kinds.base import Tally, plural
 from ras.retention.models import DraftWarning
@@ -166,8 +166,8 @@ class AbandonedDrafts:
                 drafts_to_delete(now).select_for_update(of=("self",)).values_list("pk", "person_id")
             )
             draft_ids = [draft_id for draft_id, _ in doomed]
+            answers_delete(assessment_ids=draft_ids)
             Assessment.objects.filter(pk__in=draft_ids).delete()
-            answer_history_model().objects.filter(assessment_id__in=draft_ids).delete()
             tally.deleted = len(draft_ids)
             emptied = people_left_with_nothing({person_id for _, person_id in doomed})
             tally.anonymised = people_anonymise(person_ids=emptied, now=now)
