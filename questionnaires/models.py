@@ -11,6 +11,7 @@ from typing import ClassVar
 
 import pghistory
 import pgtrigger
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 
@@ -264,3 +265,9 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.question.code} = {self.option.code}"
+
+
+def answer_history_model() -> type[models.Model]:
+    """The history of answers (django-pghistory's AnswerEvent, kept by database triggers): every
+    answer as it was given, changed or removed. It holds answers too."""
+    return apps.get_model("questionnaires", "AnswerEvent")

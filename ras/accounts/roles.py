@@ -18,6 +18,10 @@ class Role(StrEnum):
         return self not in (Role.SERVICE_USER, Role.REPRESENTATIVE)
 
 
+# The group names of the staff roles, for queries on people's groups.
+STAFF_ROLE_NAMES = tuple(role.value for role in Role if role.is_staff_role)
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """One thing a role can do, and the page (a URL name) where it starts."""

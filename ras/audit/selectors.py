@@ -11,12 +11,11 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from ras.accounts.models import User
-from ras.accounts.roles import Role
+from ras.accounts.roles import STAFF_ROLE_NAMES
 from ras.audit.models import AccessEvent
 from ras.people.models import Person
 
 MATCH_LIMIT = 50
-STAFF_ROLE_NAMES = [role.value for role in Role if role.is_staff_role]
 # References the audit writes: "Assessment K7PQ-M2XA", "Decision 42, assessment K7PQ-M2XA".
 DECISION_NUMBER = re.compile(r"^(?:decision\s*)?(\d{1,18})$", re.IGNORECASE)
 

@@ -15,30 +15,23 @@ import datetime
 import uuid
 from collections.abc import Collection
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef
 
 from allocations.models import IndicativeBudget
-from questionnaires.models import Answer, Assessment
+from questionnaires.models import Answer, Assessment, answer_history_model
 from ras.accounts.models import User
-from ras.accounts.roles import Role
+from ras.accounts.roles import STAFF_ROLE_NAMES
 from ras.people.models import ANONYMISED_NAME, Person, Representation
 from reviews.models import BudgetProposal, DecisionEvent, SupportPlanLine
 
 CLOSED_ACCOUNT_DOMAIN = "closed-account.invalid"
 
 
-def answer_history_model() -> type[Answer]:
-    """pghistory's table of every answer ever given, changed or deleted (it holds answers too)."""
-    model: type[Answer] = apps.get_model("questionnaires", "AnswerEvent")
-    return model
-
-
 def answers_delete(*, assessment_ids: Collection[int]) -> None:
     """Deletes the answers of these assessments, and their history."""
     Answer.objects.filter(assessment_id__in=assessment_ids).delete()
     # Deleting answers records their deletion in the history: remove that as well.
-    answer_history_model().objects.filter(assessment_id__in=assessment_ids).delete()
+    answer_history_model()._default_manager.filter(assessment_id__in=assessment_ids).delete()
 
 
 def people_anonymise(*, person_ids: Collection[int], now: datetime.datetime) -> int:
@@ -92,10 +85,9 @@ def accounts_close(*, user_ids: Collection[int]) -> int:
     `people_anonymise`, which unlinks the anonymised people's own accounts and removes their
     representations. Returns how many were closed.
     """
-    staff_roles = [role.value for role in Role if role.is_staff_role]
     closable = (
         User.objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(groups__name__in=staff_roles)
+        .exclude(groups__name__in=STAFF_ROLE_NAMES)
         .exclude(Exists(Representation.objects.filter(representative=OuterRef("pk"))))
         .exclude(Exists(Person.objects.filter(user=OuterRef("pk"))))
         .distinct()

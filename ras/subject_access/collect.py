@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -27,7 +26,13 @@ from allocations.explanations import budget_explanation
 from allocations.letters import letter_file_name
 from allocations.models import IndicativeBudget, RecalculationResult
 from questionnaires.carer_levels import carer_level_label
-from questionnaires.models import Answer, Assessment, AssessmentStatus, Perspective
+from questionnaires.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Perspective,
+    answer_history_model,
+)
 from ras.accounts.models import User
 from ras.audit.models import AccessEvent, AccessKind
 from ras.people.models import Person, Representation
@@ -210,16 +215,12 @@ def _answers(person: Person) -> list[Record]:
 ANSWER_CHANGES = {"insert": "given", "update": "changed", "delete": "removed"}
 
 
-def answer_event_model() -> type[models.Model]:
-    """The history of answers, kept by database triggers (django-pghistory)."""
-    return apps.get_model("questionnaires", "AnswerEvent")
-
-
 def _answer_history(person: Person) -> list[Record]:
     """Every answer as it was given, changed or removed, in the order it happened."""
-    events = (
-        answer_event_model()
-        .objects.filter(assessment__person=person)  # type: ignore[attr-defined]
+    # The history model is made by pghistory at start-up, so its fields are not known to typing.
+    events: models.QuerySet[Any] = (
+        answer_history_model()
+        ._default_manager.filter(assessment__person=person)
         .select_related("assessment", "question", "option", "answered_by")
         .order_by("pgh_created_at", "pgh_id")
     )
