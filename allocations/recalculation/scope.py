@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
 from allocations.models import RecalculationRun
 from allocations.recalculation.decided import decided_budgets_sql
@@ -26,6 +25,7 @@ from questionnaires.models import (
     QuestionnaireStatus,
     QuestionnaireVersion,
 )
+from ras.local_time import local_day_start
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +55,6 @@ class ScopeSql:
     @property
     def params(self) -> tuple[Any, ...]:
         return (*self.from_params, *self.where_params)
-
-
-def local_day_start(day: datetime.date) -> datetime.datetime:
-    """The first moment of `day` in the council's time zone, as an aware datetime."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def scope_sql(

@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
-from django.utils import timezone
 
 from ras.accounts.models import User
 from ras.accounts.roles import STAFF_ROLE_NAMES
 from ras.audit.models import AccessEvent
+from ras.local_time import local_day_start
 from ras.people.models import Person
 
 MATCH_LIMIT = 50
@@ -35,14 +35,10 @@ def access_events(
     if user is not None:
         events = events.filter(user=user)
     if date_from is not None:
-        events = events.filter(at__gte=_start_of(date_from))
+        events = events.filter(at__gte=local_day_start(date_from))
     if date_to is not None:
-        events = events.filter(at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+        events = events.filter(at__lt=local_day_start(date_to + datetime.timedelta(days=1)))
     return events.order_by("-at", "-id")
-
-
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from questionnaires.models import Assessment, AssessmentStatus
+from ras.local_time import local_day_start
 from ras.people.models import Person
 from ras.retention.anonymising import answers_delete, people_anonymise
 from ras.retention.emails import draft_warning_send
@@ -42,11 +43,6 @@ def drafts() -> QuerySet[Assessment]:
     ).exclude(Exists(BudgetDecision.objects.filter(reopened_assessment=OuterRef("pk"))))
 
 
-def start_of_day(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day`, in the council's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
 def kept_until(draft: Assessment) -> datetime.date:
     """The last day a draft is kept, as the journey tells people: its last save plus the period."""
     return timezone.localdate(draft.last_saved_at) + datetime.timedelta(days=retention_days())
@@ -57,7 +53,8 @@ def drafts_to_warn(now: datetime.datetime) -> QuerySet[Assessment]:
     and not held. A draft is deleted the day after it is kept until, so it is warned on that day
     less the warning period."""
     today = timezone.localdate(now)
-    saved_before = start_of_day(today - datetime.timedelta(days=retention_days() - warning_days()))
+    cut_off_day = today - datetime.timedelta(days=retention_days() - warning_days())
+    saved_before = local_day_start(cut_off_day)
     return (
         drafts()
         .filter(last_saved_at__lt=saved_before)
@@ -76,7 +73,7 @@ def drafts_past_period(now: datetime.datetime) -> QuerySet[Assessment]:
     """Drafts kept until a day before today, held or not."""
     today = timezone.localdate(now)
     return drafts().filter(
-        last_saved_at__lt=start_of_day(today - datetime.timedelta(days=retention_days()))
+        last_saved_at__lt=local_day_start(today - datetime.timedelta(days=retention_days()))
     )
 
 
@@ -92,7 +89,7 @@ def drafts_to_delete(now: datetime.datetime) -> QuerySet[Assessment]:
                 DraftWarning.objects.filter(
                     assessment=OuterRef("pk"),
                     last_saved_at=OuterRef("last_saved_at"),
-                    warned_at__lt=start_of_day(warned_by + datetime.timedelta(days=1)),
+                    warned_at__lt=local_day_start(warned_by + datetime.timedelta(days=1)),
                 )
             )
         )
