@@ -9,23 +9,15 @@ cases are about.
 
 import datetime
 
-import weasyprint  # type: ignore[import-untyped]
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
+from allocations.letters import tagged_pdf
 from reviews.models import PanelMeeting
 from reviews.panel_selectors import meeting_agenda
 
 MINUTES_TEMPLATE = "reviews/minutes.html"
-PDF_VARIANT = "pdf/ua-1"
-
-
-def _fetcher_refusing_everything() -> URLFetcher:
-    # The styles are in the template and the fonts are the system's, so minutes never need to
-    # fetch anything: allowing no protocol keeps any text in them from reaching the network.
-    return URLFetcher(allowed_protocols=frozenset())
 
 
 def minutes_file_name(meeting: PanelMeeting) -> str:
@@ -50,11 +42,6 @@ def meeting_minutes_html(meeting: PanelMeeting, *, today: datetime.date | None =
 
 
 def meeting_minutes_pdf(meeting: PanelMeeting, *, today: datetime.date | None = None) -> bytes:
-    """The minutes as a tagged PDF/UA-1 document: its title, language (en-GB) and structure
-    tags come from the template."""
-    html = weasyprint.HTML(
-        string=meeting_minutes_html(meeting, today=today),
-        url_fetcher=_fetcher_refusing_everything(),
-    )
-    pdf: bytes = html.write_pdf(pdf_variant=PDF_VARIANT)
-    return pdf
+    """The minutes as a tagged PDF/UA-1 document, fetching nothing: its title, language (en-GB),
+    structure tags and styles come from the template."""
+    return tagged_pdf(meeting_minutes_html(meeting, today=today), stylesheets=())
