@@ -36,7 +36,7 @@ class PersonSearchForm(forms.Form):
 
 
 class PlaceHoldForm(forms.Form):
-    search = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+    search = forms.CharField(widget=forms.HiddenInput, required=False, max_length=SEARCH_MAX_LENGTH)
     person = forms.CharField(
         label="Whose records should be held?",
         error_messages={"required": "Choose the person whose records should be held"},

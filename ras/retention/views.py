@@ -12,7 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ras.accounts.models import User
 from ras.accounts.permissions import role_required
 from ras.accounts.roles import Role
-from ras.retention.forms import PersonSearchForm, PlaceHoldForm, ReleaseHoldForm
+from ras.retention.forms import (
+    SEARCH_MAX_LENGTH,
+    PersonSearchForm,
+    PlaceHoldForm,
+    ReleaseHoldForm,
+)
 from ras.retention.kinds import KINDS
 from ras.retention.models import LegalHold, RetentionRun
 from ras.retention.selectors import (
@@ -75,7 +80,7 @@ def hold_new(request: HttpRequest) -> HttpResponse:
     searched = False
     if request.method == "POST" and request.POST.get("action") == "place":
         place_form = PlaceHoldForm(request.POST)
-        search = str(request.POST.get("search", ""))[:200]
+        search = str(request.POST.get("search", ""))[:SEARCH_MAX_LENGTH]
         search_form = PersonSearchForm(initial={"search": search})
         people = people_to_hold(search)
         searched = True
