@@ -29,9 +29,14 @@ def has_authenticator_app(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
+def second_factor_mandatory(user: User) -> bool:
+    """Council staff and superusers must use two-step sign-in: they cannot turn it off."""
+    return user.is_council_staff or user.is_superuser
+
+
 def second_factor_required(user: User) -> bool:
     """Council staff always need a second step; anyone else once they have set one up."""
-    return user.is_council_staff or user.is_superuser or has_authenticator_app(user)
+    return second_factor_mandatory(user) or has_authenticator_app(user)
 
 
 def recovery_code_set(user: User) -> RecoveryCodeSet | None:
@@ -43,7 +48,7 @@ def two_step_status(user: User) -> TwoStepStatus:
     app = authenticator_app(user)
     code_set = recovery_code_set(user)
     return TwoStepStatus(
-        required=user.is_council_staff or user.is_superuser,
+        required=second_factor_mandatory(user),
         app_set_up_at=(app.created_at or app.last_used_at) if app else None,
         recovery_codes_left=code_set.codes_left() if code_set else 0,
         recovery_codes_made_at=code_set.created_at if code_set else None,

@@ -19,6 +19,7 @@ from ras.accounts.models import AccountAction, RecoveryCode, RecoveryCodeSet, Us
 from ras.accounts.roles import Role
 from ras.accounts.session_services import sessions_end
 from ras.accounts.sign_in_notices import sign_in_change_notify
+from ras.accounts.two_step_selectors import second_factor_mandatory
 
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_CODES_NAME = "Recovery codes"
@@ -126,7 +127,7 @@ def two_step_turn_off(*, user: User, code: str) -> None:
 
     Council staff cannot: raises PermissionDenied. Raises CodeRefused for a wrong code.
     """
-    if user.is_council_staff or user.is_superuser:
+    if second_factor_mandatory(user):
         raise PermissionDenied("Council staff must use two-step sign-in.")
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()

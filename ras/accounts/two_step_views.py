@@ -25,6 +25,7 @@ from ras.accounts.forms import AppCodeForm, RecoveryCodeForm
 from ras.accounts.two_step_selectors import (
     has_authenticator_app,
     recovery_code_set,
+    second_factor_mandatory,
     second_factor_required,
 )
 from ras.accounts.two_step_services import (
@@ -148,7 +149,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def turn_off(request: HttpRequest) -> HttpResponse:
     """Someone who chose two-step sign-in turns it off with a code from their app."""
     user: Any = request.user
-    if user.is_council_staff or user.is_superuser:
+    if second_factor_mandatory(user):
         raise PermissionDenied("Council staff must use two-step sign-in.")
     if not has_authenticator_app(user):
         return redirect("accounts:account")

@@ -6,25 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from ras.accounts.models import User
-from tests.conftest import PASSWORD, authenticator_app_for, totp_code
+from tests.accounts.two_step_helpers import signed_in_client
 
 pytestmark = pytest.mark.django_db
 
 START = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-
-
-def signed_in_client(user: User) -> Client:
-    """Signs in with the password, then the code from the person's authenticator app."""
-    device = authenticator_app_for(user)
-    client = Client()
-    response = client.post(
-        reverse("accounts:sign-in"), {"username": user.email, "password": PASSWORD}
-    )
-    assert response.status_code == 302
-    response = client.post(reverse("accounts:two-step"), {"code": totp_code(device)})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:home")
-    return client
 
 
 def is_signed_in(client: Client) -> bool:

@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from ras.accounts.models import User
+from ras.accounts.models import RecoveryCode, User
 from ras.accounts.two_step_services import (
     CodeRefused,
     recovery_codes_replace,
@@ -86,7 +86,9 @@ def test_a_wrong_code_changes_nothing_and_sends_nothing(
     social_worker: User, django_capture_on_commit_callbacks
 ) -> None:
     authenticator_app_for(social_worker)
+    recovery_codes_replace(user=social_worker)  # made outside the capture: its notice is not sent
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(CodeRefused):
         two_step_verify(user=social_worker, code="ABCD-EFGH-JKMN", recovery=True)
 
     assert mail.outbox == []
+    assert RecoveryCode.objects.filter(code_set__user=social_worker, used_at=None).count() == 10
