@@ -18,7 +18,7 @@ from ras.accounts import recovery_codes
 from ras.accounts.models import AccountAction, RecoveryCode, RecoveryCodeSet, User
 from ras.accounts.roles import Role
 from ras.accounts.session_services import sessions_end
-from ras.accounts.sign_in_notices import sign_in_change_notify
+from ras.accounts.tasks import sign_in_change_notify
 from ras.accounts.two_step_selectors import second_factor_mandatory
 
 APP_DEVICE_NAME = "Authenticator app"

@@ -1,9 +1,13 @@
 """Each change to how someone signs in is emailed to them once it is committed, without codes."""
 
+import datetime
+
 import pytest
 from django.core import mail
 
 from ras.accounts.models import RecoveryCode, User
+from ras.accounts.sign_in_notices import sign_in_change_notice
+from ras.accounts.tasks import send_sign_in_change_notice
 from ras.accounts.two_step_services import (
     CodeRefused,
     recovery_codes_replace,
@@ -13,6 +17,7 @@ from ras.accounts.two_step_services import (
     two_step_turn_off,
     two_step_verify,
 )
+from ras.celery import app as celery_app
 from tests.conftest import authenticator_app_for, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +97,22 @@ def test_a_wrong_code_changes_nothing_and_sends_nothing(
 
     assert mail.outbox == []
     assert RecoveryCode.objects.filter(code_set__user=social_worker, used_at=None).count() == 10
+
+
+def test_the_notice_says_when_the_change_was_made_in_council_time(finance_lead: User) -> None:
+    """14:05 UTC on 24 November 2026 is 2:05pm in London (GMT in November)."""
+    at = datetime.datetime(2026, 11, 24, 14, 5, tzinfo=datetime.UTC)
+    _, body = sign_in_change_notice(finance_lead, "two-step sign-in was turned off", changed_at=at)
+    assert "On 24 November 2026 at 2:05pm, two-step sign-in was turned off" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_notice_and_skips_an_account_that_is_gone(
+    finance_lead: User, celery_worker_process
+) -> None:
+    """The worker's email goes to its own process's outbox: what it reports is the count sent."""
+    celery_app.conf.task_always_eager = False
+    change, at = "two-step sign-in was turned off", "2026-11-24T14:05:00+00:00"
+    assert send_sign_in_change_notice.delay(finance_lead.pk, change, at).get(timeout=30) == 1
+    gone = finance_lead.pk + 1_000
+    assert send_sign_in_change_notice.delay(gone, change, at).get(timeout=30) == 0

@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD, authenticator_app_for
 from tests.e2e.conftest import check_accessibility, sign_in
 from tests.e2e.test_pages import COUNCIL_TITLE_SUFFIX
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("tasks_run_in_the_server_process")]
 
 CODE = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 SAFARI_ON_IPHONE = (
